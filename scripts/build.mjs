@@ -1,0 +1,30 @@
+// Compiles every .ts under src/ and test/ to dist/ (one file each, ESM) and bundles the two
+// entry points so the CLI starts without resolving dozens of modules.
+import { build } from 'esbuild';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function walk(dir, out = []) {
+  let entries;
+  try { entries = readdirSync(dir); } catch { return out; }
+  for (const name of entries) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (p.endsWith('.ts') && !p.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+
+const common = { platform: 'node', target: 'node20', format: 'esm', sourcemap: 'inline', logLevel: 'warning' };
+await Promise.all([
+  build({ ...common, entryPoints: [...walk('src'), ...walk('test'), ...walk('bench')], outdir: 'dist', outbase: '.' }),
+  build({
+    ...common,
+    entryPoints: { wharf: 'src/cli/main.ts', wharfd: 'src/daemon/main.ts' },
+    outdir: 'dist/bin',
+    bundle: true,
+    packages: 'external',
+    sourcemap: false,
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  }),
+]);

@@ -1,0 +1,27 @@
+// Runs the compiled tests with node's built-in runner.
+//   node scripts/test.mjs            all tests (unit, then integration)
+//   node scripts/test.mjs unit       unit tests only (src/**/*.test.js)
+//   node scripts/test.mjs integration
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+function walk(dir, out = []) {
+  let entries;
+  try { entries = readdirSync(dir); } catch { return out; }
+  for (const name of entries) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (p.endsWith('.test.js')) out.push(p);
+  }
+  return out;
+}
+
+const which = process.argv[2] ?? 'all';
+const files = [];
+if (which === 'all' || which === 'unit') files.push(...walk('dist/src'));
+if (which === 'all' || which === 'integration') files.push(...walk('dist/test'));
+const filter = process.argv[3];
+const selected = filter ? files.filter((f) => f.includes(filter)) : files;
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=4', ...selected], { stdio: 'inherit' });
+process.exit(r.status ?? 1);
