@@ -16,7 +16,7 @@ function walk(dir, out = []) {
 }
 
 const common = { platform: 'node', target: 'node20', format: 'esm', sourcemap: 'inline', logLevel: 'warning' };
-await Promise.all([
+const results = await Promise.allSettled([
   build({ ...common, entryPoints: [...walk('src'), ...walk('test'), ...walk('bench')], outdir: 'dist', outbase: '.' }),
   build({
     ...common,
@@ -28,3 +28,5 @@ await Promise.all([
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   }),
 ]);
+const failed = results.filter((r) => r.status === 'rejected');
+if (failed.length) process.exit(1);

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# End-to-end demo: a busybox base image from Debian's busybox-static, containers that run, ps and logs.
+# Uses the default daemon (/run/wharf/wharf.sock); `wharf` starts wharfd on first use when run as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+wharf=./bin/wharf
+say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+
+say "wharf import - busybox:demo   (rootfs from Debian's busybox-static)"
+bash scripts/busybox-rootfs.sh | $wharf import -c 'CMD ["sh"]' - busybox:demo
+say "wharf images"
+$wharf images
+say "wharf run --rm busybox:demo echo hello from a wharf container"
+$wharf run --rm busybox:demo echo hello from a wharf container
+say "wharf run -d --name demo-web busybox:demo sh -c 'while true; do date; sleep 1; done'"
+$wharf rm -f demo-web >/dev/null 2>&1 || true
+$wharf run -d --name demo-web busybox:demo sh -c 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 1; done'
+sleep 2
+say "wharf ps"
+$wharf ps
+say "wharf logs demo-web"
+$wharf logs demo-web
+say "echo piped | wharf run -i --rm busybox:demo tr a-z A-Z"
+echo "piped through a container" | $wharf run -i --rm busybox:demo tr a-z A-Z
+say "wharf run --rm busybox:demo sh -c 'exit 3'; echo \$?"
+set +e; $wharf run --rm busybox:demo sh -c 'exit 3'; echo "exit code: $?"; set -e
+say "wharf rm -f demo-web"
+$wharf rm -f demo-web

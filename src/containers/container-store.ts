@@ -1,0 +1,88 @@
+// The set of container records: kept in memory, persisted one file per container
+// (<dataRoot>/containers/<id>/config.v2.json, written atomically), and looked up the way Docker does:
+// full ID, exact name, then unique ID prefix.
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Conflict, NotFound, InvalidParameter } from '../errors.js';
+import { readJson, writeJsonAtomic } from '../store/index.js';
+import { warn } from '../sys/index.js';
+import type { ContainerRecord } from './types.js';
+
+export class ContainerStore {
+  private readonly byId = new Map<string, ContainerRecord>();
+  private readonly byName = new Map<string, string>();
+
+  private constructor(readonly root: string) {}
+
+  static async open(root: string): Promise<ContainerStore> {
+    const store = new ContainerStore(root);
+    await mkdir(root, { recursive: true, mode: 0o710 });
+    for (const id of await readdir(root)) {
+      if (!/^[0-9a-f]{64}$/.test(id)) continue;
+      try {
+        const rec = await readJson<ContainerRecord>(join(root, id, 'config.v2.json'));
+        store.byId.set(rec.Id, rec);
+        store.byName.set(rec.Name, rec.Id);
+      } catch (err) {
+        // A directory without a complete record was a create interrupted by a crash: nothing refers to it.
+        warn('containers', `removing incomplete container directory ${id}: ${(err as Error).message}`);
+        await rm(join(root, id), { recursive: true, force: true });
+      }
+    }
+    return store;
+  }
+
+  dir(id: string): string { return join(this.root, id); }
+
+  all(): ContainerRecord[] { return [...this.byId.values()]; }
+
+  nameTaken(name: string): boolean { return this.byName.has(name.startsWith('/') ? name : `/${name}`); }
+
+  /** Reserves a name; Docker's 409 text when another container holds it. */
+  reserveName(name: string, id: string): void {
+    const key = `/${name}`;
+    const holder = this.byName.get(key);
+    if (holder && holder !== id) {
+      throw new Conflict(`Conflict. The container name "${key}" is already in use by container "${holder}". You have to remove (or rename) that container to be able to reuse that name.`);
+    }
+    this.byName.set(key, id);
+  }
+
+  releaseName(name: string): void { this.byName.delete(name); }
+
+  /** Docker's lookup order: full ID, name, unique ID prefix. */
+  find(ref: string): ContainerRecord | undefined {
+    if (!ref) return undefined;
+    const exact = this.byId.get(ref);
+    if (exact) return exact;
+    const named = this.byName.get(ref.startsWith('/') ? ref : `/${ref}`);
+    if (named) return this.byId.get(named);
+    if (!/^[0-9a-f]+$/.test(ref)) return undefined;
+    let hit: ContainerRecord | undefined;
+    for (const [id, rec] of this.byId) {
+      if (!id.startsWith(ref)) continue;
+      if (hit) throw new InvalidParameter(`Multiple IDs found with provided prefix: ${ref}`);
+      hit = rec;
+    }
+    return hit;
+  }
+
+  get(ref: string): ContainerRecord {
+    const rec = this.find(ref);
+    if (!rec) throw new NotFound(`No such container: ${ref}`);
+    return rec;
+  }
+
+  async save(rec: ContainerRecord): Promise<void> {
+    await mkdir(this.dir(rec.Id), { recursive: true, mode: 0o710 });
+    await writeJsonAtomic(join(this.dir(rec.Id), 'config.v2.json'), rec);
+    this.byId.set(rec.Id, rec);
+    this.byName.set(rec.Name, rec.Id);
+  }
+
+  async delete(rec: ContainerRecord): Promise<void> {
+    this.byId.delete(rec.Id);
+    if (this.byName.get(rec.Name) === rec.Id) this.byName.delete(rec.Name);
+    await rm(this.dir(rec.Id), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,128 @@
+// Turns a POST /containers/create body plus the image's config into the record Docker would keep:
+// the image's Env/Cmd/Entrypoint/WorkingDir/User/Labels/... merged under the request's, and a HostConfig
+// with every field Docker 20.10 shows in inspect.
+import { InvalidParameter } from '../errors.js';
+import type { ContainerConfig, HostConfig } from './types.js';
+
+export interface ImageConfigLike {
+  Env?: string[] | null;
+  Cmd?: string[] | null;
+  Entrypoint?: string[] | null;
+  WorkingDir?: string;
+  User?: string;
+  Labels?: Record<string, string> | null;
+  ExposedPorts?: Record<string, object> | null;
+  Volumes?: Record<string, object> | null;
+  StopSignal?: string;
+  Healthcheck?: unknown;
+  OnBuild?: string[] | null;
+  Shell?: string[] | null;
+}
+
+const MASKED_PATHS = ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware'];
+const READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+
+/** Docker 20.10's HostConfig as inspect shows it for `docker run` with no options. */
+export function defaultHostConfig(): HostConfig {
+  return {
+    Binds: null, ContainerIDFile: '', LogConfig: { Type: 'json-file', Config: {} }, NetworkMode: 'default',
+    PortBindings: {}, RestartPolicy: { Name: 'no', MaximumRetryCount: 0 }, AutoRemove: false, VolumeDriver: '',
+    VolumesFrom: null, CapAdd: null, CapDrop: null, CgroupnsMode: 'host', Dns: [], DnsOptions: [], DnsSearch: [],
+    ExtraHosts: null, GroupAdd: null, IpcMode: 'private', Cgroup: '', Links: null, OomScoreAdj: 0, PidMode: '',
+    Privileged: false, PublishAllPorts: false, ReadonlyRootfs: false, SecurityOpt: null, UTSMode: '', UsernsMode: '',
+    ShmSize: 67108864, Runtime: 'runc', ConsoleSize: [0, 0], Isolation: '', CpuShares: 0, Memory: 0, NanoCpus: 0,
+    CgroupParent: '', BlkioWeight: 0, BlkioWeightDevice: [], BlkioDeviceReadBps: null, BlkioDeviceWriteBps: null,
+    BlkioDeviceReadIOps: null, BlkioDeviceWriteIOps: null, CpuPeriod: 0, CpuQuota: 0, CpuRealtimePeriod: 0,
+    CpuRealtimeRuntime: 0, CpusetCpus: '', CpusetMems: '', Devices: [], DeviceCgroupRules: null, DeviceRequests: null,
+    KernelMemory: 0, KernelMemoryTCP: 0, MemoryReservation: 0, MemorySwap: 0, MemorySwappiness: null,
+    OomKillDisable: false, PidsLimit: null, Ulimits: null, CpuCount: 0, CpuPercent: 0, IOMaximumIOps: 0,
+    IOMaximumBandwidth: 0, MaskedPaths: [...MASKED_PATHS], ReadonlyPaths: [...READONLY_PATHS],
+  };
+}
+
+function isSet(v: unknown): boolean {
+  return v !== undefined && v !== null;
+}
+
+/** Merges the request's HostConfig over the defaults, keeping Docker's normalisations. */
+export function normalizeHostConfig(given: Record<string, unknown> | undefined, runtime: string): HostConfig {
+  const hc = defaultHostConfig();
+  hc.Runtime = runtime;
+  for (const [k, v] of Object.entries(given ?? {})) {
+    if (isSet(v)) (hc as Record<string, unknown>)[k] = v;
+  }
+  if (!hc.NetworkMode) hc.NetworkMode = 'default';
+  if (!hc.ShmSize) hc.ShmSize = 67108864;
+  if (!hc.LogConfig?.Type) hc.LogConfig = { Type: 'json-file', Config: hc.LogConfig?.Config ?? {} };
+  if (!hc.LogConfig.Config) hc.LogConfig.Config = {};
+  if (!hc.RestartPolicy?.Name) hc.RestartPolicy = { Name: 'no', MaximumRetryCount: hc.RestartPolicy?.MaximumRetryCount ?? 0 };
+  if (hc.Privileged) { hc.MaskedPaths = null as unknown as string[]; hc.ReadonlyPaths = null as unknown as string[]; }
+  validateHostConfig(hc);
+  return hc;
+}
+
+/** The checks dockerd makes before creating anything (daemon/container.go verifyContainerSettings). */
+function validateHostConfig(hc: HostConfig): void {
+  if (hc.Memory > 0 && hc.Memory < 6 * 1024 * 1024) throw new InvalidParameter('Minimum memory limit allowed is 6MB');
+  if (hc.NanoCpus < 0) throw new InvalidParameter('Range of CPUs is from 0.01 to ' + 2 + '.00, as there are only 2 CPUs available');
+  if (hc.NanoCpus > 0 && hc.CpuQuota > 0) throw new InvalidParameter('Conflicting options: Nano CPUs and CPU Period cannot both be set');
+  const policy = hc.RestartPolicy.Name;
+  if (!['no', 'always', 'unless-stopped', 'on-failure', ''].includes(policy)) throw new InvalidParameter(`invalid restart policy '${policy}'`);
+  if (policy !== 'on-failure' && hc.RestartPolicy.MaximumRetryCount > 0) throw new InvalidParameter(`maximum retry count cannot be used with restart policy '${policy}'`);
+  if (hc.AutoRemove && policy !== 'no' && policy !== '') throw new InvalidParameter("can't create 'AutoRemove' container with restart policy");
+}
+
+function mergeEnv(image: string[] | null | undefined, given: string[] | null | undefined): string[] | null {
+  const out = [...(image ?? [])];
+  for (const kv of given ?? []) {
+    const key = kv.split('=', 1)[0];
+    const idx = out.findIndex((e) => e.split('=', 1)[0] === key);
+    if (idx >= 0) out[idx] = kv; else out.push(kv);
+  }
+  return out.length ? out : null;
+}
+
+/** Docker's merge of the image config under the request (daemon/create.go + runconfig merge). */
+export function mergeConfig(given: Partial<ContainerConfig>, image: ImageConfigLike, imageRef: string, id: string): ContainerConfig {
+  const entrypointGiven = given.Entrypoint !== undefined && given.Entrypoint !== null;
+  const cmd = given.Cmd && given.Cmd.length ? given.Cmd : entrypointGiven ? null : image.Cmd ?? null;
+  const entrypoint = entrypointGiven ? (given.Entrypoint!.length === 1 && given.Entrypoint![0] === '' ? null : given.Entrypoint!) : image.Entrypoint ?? null;
+  const labels = { ...(image.Labels ?? {}), ...(given.Labels ?? {}) };
+  const cfg: ContainerConfig = {
+    Hostname: given.Hostname || id.slice(0, 12),
+    Domainname: given.Domainname ?? '',
+    User: given.User || image.User || '',
+    AttachStdin: given.AttachStdin ?? false,
+    AttachStdout: given.AttachStdout ?? false,
+    AttachStderr: given.AttachStderr ?? false,
+    Tty: given.Tty ?? false,
+    OpenStdin: given.OpenStdin ?? false,
+    StdinOnce: given.StdinOnce ?? false,
+    Env: mergeEnv(image.Env, given.Env),
+    Cmd: cmd && cmd.length ? cmd : null,
+    Image: given.Image ?? imageRef,
+    Volumes: given.Volumes || image.Volumes ? { ...(image.Volumes ?? {}), ...(given.Volumes ?? {}) } : null,
+    WorkingDir: given.WorkingDir || image.WorkingDir || '',
+    Entrypoint: entrypoint && entrypoint.length ? entrypoint : null,
+    OnBuild: image.OnBuild && image.OnBuild.length ? image.OnBuild : null,
+    Labels: labels,
+  };
+  const ports = given.ExposedPorts || image.ExposedPorts ? { ...(image.ExposedPorts ?? {}), ...(given.ExposedPorts ?? {}) } : undefined;
+  if (ports) cfg.ExposedPorts = ports;
+  const stopSignal = given.StopSignal || image.StopSignal;
+  if (stopSignal) cfg.StopSignal = stopSignal;
+  if (given.StopTimeout !== undefined && given.StopTimeout !== null) cfg.StopTimeout = given.StopTimeout;
+  const health = given.Healthcheck ?? image.Healthcheck;
+  if (health) cfg.Healthcheck = health;
+  if (cfg.WorkingDir && !cfg.WorkingDir.startsWith('/')) {
+    throw new InvalidParameter(`the working directory '${cfg.WorkingDir}' is invalid, it needs to be an absolute path`);
+  }
+  return cfg;
+}
+
+/** Path and Args as inspect shows them; Docker refuses a container with nothing to run. */
+export function commandOf(cfg: ContainerConfig): { path: string; args: string[] } {
+  const argv = [...(cfg.Entrypoint ?? []), ...(cfg.Cmd ?? [])];
+  if (argv.length === 0) throw new InvalidParameter('No command specified');
+  return { path: argv[0]!, args: argv.slice(1) };
+}

@@ -1,0 +1,286 @@
+// The container lifecycle: create, start, stop, kill, pause, rename, remove, wait, and reconciling with
+// the monitors after a daemon restart. One async lock per container serialises state changes.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Conflict, InvalidParameter, NotModified, isNotFound } from '../errors.js';
+import type { EventBus } from '../events/index.js';
+import { KeyedMutex } from '../store/index.js';
+import { warn } from '../sys/index.js';
+import type { ContainerStore } from './container-store.js';
+import { commandOf, mergeConfig, normalizeHostConfig } from './create-config.js';
+import { generateId, generateName, validateName } from './names.js';
+import type { ExitStatus, ImagePort, RuntimePort, SnapshotPort } from './ports.js';
+import { startProcess } from './start.js';
+import type { ContainerConfig, ContainerRecord, Status } from './types.js';
+import { ZERO_TIME } from './types.js';
+
+export interface ManagerDeps {
+  store: ContainerStore;
+  images: ImagePort;
+  snapshots: SnapshotPort;
+  runtime: RuntimePort;
+  events: EventBus;
+  runtimeName: string;
+}
+
+type WaitCondition = 'not-running' | 'next-exit' | 'removed';
+
+export class ContainerManager {
+  readonly store: ContainerStore;
+  private readonly locks = new KeyedMutex();
+  private readonly listeners = new Map<string, Set<(rec: ContainerRecord, removed: boolean) => void>>();
+
+  constructor(readonly deps: ManagerDeps) { this.store = deps.store; }
+
+  logPath(id: string): string { return join(this.store.dir(id), 'container.log'); }
+  rootfs(id: string): string { return join(this.store.dir(id), 'rootfs'); }
+
+  /** Publishes a container event with Docker's attributes (image, name, labels). */
+  emit(rec: ContainerRecord, action: string, extra: Record<string, string> = {}): void {
+    this.deps.events.publish('container', action, rec.Id, { ...(rec.Config.Labels ?? {}), image: rec.Config.Image, name: rec.Name.slice(1), ...extra });
+  }
+
+  private notify(rec: ContainerRecord, removed = false): void {
+    for (const fn of this.listeners.get(rec.Id) ?? []) fn(rec, removed);
+  }
+
+  async create(name: string | undefined, body: Record<string, unknown>): Promise<{ Id: string; Warnings: string[] }> {
+    const given = body as Partial<ContainerConfig> & { HostConfig?: Record<string, unknown> };
+    if (!given.Image) throw new InvalidParameter('No image was specified'); // dockerd: "config cannot be empty"-style 400
+    const image = await this.deps.images.lookup(given.Image);
+    const id = generateId();
+    const hostConfig = normalizeHostConfig(given.HostConfig, this.deps.runtimeName);
+    const config = mergeConfig(given, image.config, given.Image, id);
+    const { path, args } = commandOf(config);
+    const finalName = name ? validateName(name) : generateName((n) => this.store.nameTaken(n));
+    this.store.reserveName(finalName, id);
+    const rec: ContainerRecord = {
+      Id: id, Created: new Date().toISOString().replace('Z', '000000Z').replace(/(\.\d{9})\d*Z$/, '$1Z'), Name: `/${finalName}`,
+      Path: path, Args: args, Config: config, HostConfig: hostConfig, Image: image.id,
+      State: { Status: 'created', Pid: 0, ExitCode: 0, Error: '', OOMKilled: false, StartedAt: ZERO_TIME, FinishedAt: ZERO_TIME },
+      RestartCount: 0, HasBeenManuallyStopped: false,
+    };
+    try {
+      await mkdir(this.store.dir(id), { recursive: true, mode: 0o710 });
+      await this.deps.snapshots.prepare(id, image.chainId);
+      await this.store.save(rec);
+    } catch (err) {
+      this.store.releaseName(rec.Name);
+      await this.deps.snapshots.remove(id).catch(() => undefined);
+      await this.store.delete(rec).catch(() => undefined);
+      throw err;
+    }
+    this.emit(rec, 'create');
+    return { Id: id, Warnings: [] };
+  }
+
+  async start(ref: string): Promise<void> {
+    const rec = this.store.get(ref);
+    await this.locks.run(rec.Id, async () => {
+      if (rec.State.Status === 'paused') throw new Conflict('cannot start a paused container, try unpause instead');
+      if (rec.State.Status === 'running') throw new NotModified();
+      if (rec.State.Status === 'removing' || rec.State.Status === 'dead') throw new Conflict(`container is marked for removal and cannot be started`);
+      rec.HasBeenManuallyStopped = false;
+      try {
+        const pid = await startProcess(this, rec);
+        rec.State = { ...rec.State, Status: 'running', Pid: pid, ExitCode: 0, Error: '', OOMKilled: false, StartedAt: nowNano(), FinishedAt: rec.State.FinishedAt };
+        await this.store.save(rec);
+        this.emit(rec, 'start');
+      } catch (err) {
+        // Docker records the failure in State (exit 127/126/128) and leaves the container "created" or "exited".
+        rec.State = { ...rec.State, Error: (err as Error).message, ExitCode: exitCodeFor((err as Error).message), Pid: 0 };
+        if (rec.State.FinishedAt === ZERO_TIME && rec.State.StartedAt === ZERO_TIME) rec.State.Status = 'created';
+        await this.cleanupAfterStop(rec);
+        await this.store.save(rec);
+        throw err;
+      }
+    });
+    this.notify(rec);
+  }
+
+  /** Called when a monitor reports an exit (live, or found after a daemon restart). */
+  async onExit(id: string, status: ExitStatus): Promise<void> {
+    const rec = this.store.find(id);
+    if (!rec || (rec.State.Status !== 'running' && rec.State.Status !== 'paused')) return;
+    await this.locks.run(id, async () => {
+      rec.State = { ...rec.State, Status: 'exited', Pid: 0, ExitCode: status.exitCode, OOMKilled: status.oomKilled, FinishedAt: status.finishedAt || nowNano() };
+      await this.cleanupAfterStop(rec);
+      await this.store.save(rec);
+    });
+    if (status.oomKilled) this.emit(rec, 'oom');
+    this.emit(rec, 'die', { exitCode: String(status.exitCode) });
+    this.notify(rec);
+    if (rec.HostConfig.AutoRemove) {
+      await this.remove(rec.Id, { force: true, volumes: true }).catch((err) => warn('containers', `auto-remove ${rec.Id}: ${err.message}`));
+    }
+  }
+
+  private async cleanupAfterStop(rec: ContainerRecord): Promise<void> {
+    await this.deps.runtime.delete(rec.Id).catch((err) => { if (!isNotFound(err)) warn('containers', `runtime delete ${rec.Id}: ${err.message}`); });
+    await this.deps.snapshots.unmount(rec.Id).catch((err) => warn('containers', `unmount ${rec.Id}: ${err.message}`));
+  }
+
+  async kill(ref: string, signal = 'SIGKILL'): Promise<void> {
+    const rec = this.store.get(ref);
+    if (rec.State.Status !== 'running' && rec.State.Status !== 'paused') {
+      throw new Conflict(`Cannot kill container: ${ref}: Container ${rec.Id} is not running`);
+    }
+    const sig = normalizeSignal(signal);
+    if (sig === 'SIGKILL' || sig === 'SIGTERM') rec.HasBeenManuallyStopped = true;
+    await this.deps.runtime.kill(rec.Id, sig);
+    this.emit(rec, 'kill', { signal: String(signalNumber(sig)) });
+  }
+
+  async stop(ref: string, timeout?: number): Promise<void> {
+    const rec = this.store.get(ref);
+    if (rec.State.Status !== 'running' && rec.State.Status !== 'paused') throw new NotModified();
+    rec.HasBeenManuallyStopped = true;
+    const t = timeout ?? rec.Config.StopTimeout ?? 10;
+    const signal = normalizeSignal(rec.Config.StopSignal || 'SIGTERM');
+    const exited = this.wait(rec.Id, 'not-running');
+    if (rec.State.Status === 'paused') await this.deps.runtime.resume(rec.Id).catch(() => undefined);
+    if (t !== 0) {
+      await this.deps.runtime.kill(rec.Id, signal).catch(() => undefined);
+      this.emit(rec, 'kill', { signal: String(signalNumber(signal)) });
+    }
+    const done = t < 0 ? await exited.then(() => true) : await Promise.race([exited.then(() => true), sleep(t * 1000).then(() => false)]);
+    if (!done) {
+      await this.deps.runtime.kill(rec.Id, 'SIGKILL').catch(() => undefined);
+      this.emit(rec, 'kill', { signal: '9' });
+      await exited;
+    }
+    this.emit(rec, 'stop');
+  }
+
+  async restart(ref: string, timeout?: number): Promise<void> {
+    const rec = this.store.get(ref);
+    if (rec.State.Status === 'running' || rec.State.Status === 'paused') await this.stop(rec.Id, timeout);
+    await this.start(rec.Id);
+    this.emit(rec, 'restart');
+  }
+
+  async pause(ref: string): Promise<void> {
+    const rec = this.store.get(ref);
+    if (rec.State.Status === 'paused') throw new Conflict(`Container ${rec.Id} is already paused`);
+    if (rec.State.Status !== 'running') throw new Conflict(`Container ${rec.Id} is not running`);
+    await this.deps.runtime.pause(rec.Id);
+    await this.setStatus(rec, 'paused');
+    this.emit(rec, 'pause');
+  }
+
+  async unpause(ref: string): Promise<void> {
+    const rec = this.store.get(ref);
+    if (rec.State.Status !== 'paused') throw new Conflict(`Container ${rec.Id} is not paused`);
+    await this.deps.runtime.resume(rec.Id);
+    await this.setStatus(rec, 'running');
+    this.emit(rec, 'unpause');
+  }
+
+  private async setStatus(rec: ContainerRecord, status: Status): Promise<void> {
+    rec.State = { ...rec.State, Status: status };
+    await this.store.save(rec);
+  }
+
+  async rename(ref: string, newName: string): Promise<void> {
+    const rec = this.store.get(ref);
+    const name = validateName(newName);
+    if (`/${name}` === rec.Name) throw new Conflict(`Renaming a container with the same name as its current name`);
+    const old = rec.Name;
+    this.store.reserveName(name, rec.Id);
+    rec.Name = `/${name}`;
+    await this.store.save(rec);
+    this.store.releaseName(old);
+    this.emit(rec, 'rename', { oldName: old });
+  }
+
+  async remove(ref: string, opts: { force?: boolean; volumes?: boolean }): Promise<void> {
+    const rec = this.store.get(ref);
+    if (rec.State.Status === 'removing') throw new Conflict(`removal of container ${rec.Id.slice(0, 12)} is already in progress`);
+    if (rec.State.Status === 'running' || rec.State.Status === 'paused' || rec.State.Status === 'restarting') {
+      if (!opts.force) {
+        const what = rec.State.Status === 'paused' ? 'paused' : 'running';
+        throw new Conflict(`You cannot remove a ${what} container ${rec.Id}. ${what === 'paused' ? 'Unpause and then stop' : 'Stop'} the container before attempting removal or force remove`);
+      }
+      const exited = this.wait(rec.Id, 'not-running');
+      await this.deps.runtime.kill(rec.Id, 'SIGKILL').catch(() => undefined);
+      await Promise.race([exited, sleep(10_000)]);
+    }
+    await this.locks.run(rec.Id, async () => {
+      rec.State = { ...rec.State, Status: 'removing' };
+      await this.cleanupAfterStop(rec);
+      await this.deps.snapshots.remove(rec.Id);
+      await this.store.delete(rec);
+    });
+    this.emit(rec, 'destroy');
+    this.notify(rec, true);
+  }
+
+  /** Resolves with the exit code when the condition holds (Docker's POST /containers/{id}/wait). */
+  wait(ref: string, condition: WaitCondition = 'not-running', signal?: AbortSignal): Promise<{ StatusCode: number; Error?: { Message: string } | null }> {
+    const rec = this.store.get(ref);
+    const running = () => rec.State.Status === 'running' || rec.State.Status === 'paused' || rec.State.Status === 'restarting';
+    if (condition === 'not-running' && !running()) return Promise.resolve({ StatusCode: rec.State.ExitCode, Error: null });
+    return new Promise((resolve, reject) => {
+      const set = this.listeners.get(rec.Id) ?? new Set();
+      this.listeners.set(rec.Id, set);
+      const done = (r: ContainerRecord, removed: boolean) => {
+        if (condition === 'removed' && !removed) return;
+        if (condition !== 'removed' && running() && !removed) return;
+        set.delete(done);
+        resolve({ StatusCode: r.State.ExitCode, Error: null });
+      };
+      set.add(done);
+      signal?.addEventListener('abort', () => { set.delete(done); reject(new Error('wait aborted')); });
+    });
+  }
+
+  /** After a daemon restart: find exits that happened meanwhile; containers still running stay so. */
+  async reconcile(): Promise<void> {
+    for (const rec of this.store.all()) {
+      if (rec.State.Status === 'removing') { await this.remove(rec.Id, { force: true }).catch(() => undefined); continue; }
+      if (rec.State.Status !== 'running' && rec.State.Status !== 'paused') continue;
+      const status = await this.deps.runtime.exitStatus(rec.Id);
+      if (status) { await this.onExit(rec.Id, status); continue; }
+      const state = await this.deps.runtime.state(rec.Id).catch(() => undefined);
+      if (!state || state.status === 'stopped') await this.onExit(rec.Id, { exitCode: 255, oomKilled: false, finishedAt: nowNano() });
+    }
+  }
+}
+
+export function nowNano(): string {
+  const ms = Date.now();
+  const ns = String(process.hrtime.bigint() % 1_000_000n).padStart(6, '0');
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, `.$1${ns}Z`);
+}
+
+function sleep(ms: number): Promise<void> { return new Promise((r) => setTimeout(r, ms).unref()); }
+
+/** The exit code Docker records when the runtime could not start the process. */
+export function exitCodeFor(message: string): number {
+  if (/executable file not found|no such file or directory/.test(message)) return 127;
+  if (/permission denied|is a directory|exec format error/i.test(message)) return 126;
+  return 128;
+}
+
+const SIGNALS: Record<string, number> = {
+  SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9, SIGUSR1: 10,
+  SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15, SIGSTKFLT: 16, SIGCHLD: 17, SIGCONT: 18, SIGSTOP: 19,
+  SIGTSTP: 20, SIGTTIN: 21, SIGTTOU: 22, SIGURG: 23, SIGXCPU: 24, SIGXFSZ: 25, SIGVTALRM: 26, SIGPROF: 27, SIGWINCH: 28,
+  SIGIO: 29, SIGPWR: 30, SIGSYS: 31,
+};
+
+/** Accepts "KILL", "SIGKILL", "9" like Docker; Docker's error text for anything else. */
+export function normalizeSignal(sig: string): string {
+  const s = sig.trim().toUpperCase();
+  if (/^\d+$/.test(s)) {
+    const n = Number(s);
+    const name = Object.keys(SIGNALS).find((k) => SIGNALS[k] === n);
+    if (!name) throw new InvalidParameter(`Invalid signal: ${sig}`);
+    return name;
+  }
+  const name = s.startsWith('SIG') ? s : `SIG${s}`;
+  if (!(name in SIGNALS)) throw new InvalidParameter(`Invalid signal: ${sig}`);
+  return name;
+}
+
+export function signalNumber(name: string): number { return SIGNALS[name] ?? 0; }

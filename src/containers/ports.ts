@@ -1,0 +1,59 @@
+// What the container manager needs from the subsystems below it. The daemon passes the real ImageStore,
+// Snapshotter and Runtime; tests may pass fakes. Keeping these narrow keeps containers/ honest about
+// what it uses.
+import type { Readable, Writable } from 'node:stream';
+
+export interface ImageInfo {
+  id: string;
+  /** The image's config.config section (Env, Cmd, Entrypoint, ...). */
+  config: Record<string, unknown>;
+  /** Parent snapshot (layer chain) for a container's rootfs; undefined for an image with no layers. */
+  chainId: string | undefined;
+  repoTags: string[];
+}
+
+export interface ImagePort {
+  /** Resolves a reference; throws NotFound("No such image: x"). */
+  lookup(ref: string): Promise<ImageInfo>;
+}
+
+export interface SnapshotPort {
+  prepare(key: string, parent: string | undefined): Promise<unknown>;
+  mount(key: string, target: string): Promise<void>;
+  unmount(key: string): Promise<void>;
+  remove(key: string): Promise<void>;
+  usage(key: string): Promise<number>;
+  graphDriver(key: string): { Name: string; Data: Record<string, string> | null };
+}
+
+export interface ExitStatus { exitCode: number; oomKilled: boolean; finishedAt: string }
+
+export interface LogEntry { stream: 'stdout' | 'stderr'; time: string; data: Buffer }
+
+export interface LogOptions {
+  follow?: boolean; since?: number; until?: number; tail?: number; timestamps?: boolean;
+  stdout?: boolean; stderr?: boolean; signal?: AbortSignal; isRunning?: () => boolean;
+}
+
+export interface AttachHandle {
+  stdin: Writable;
+  close(): void;
+  resize?(height: number, width: number): void;
+}
+
+export interface RuntimePort {
+  buildSpec(opts: Record<string, unknown>): object;
+  resolveUser(rootfs: string, user: string): Promise<{ uid: number; gid: number; additionalGids: number[] }>;
+  create(id: string, opts: { bundleDir: string; spec: object; logPath: string; tty: boolean; openStdin: boolean; logMaxSize?: number }): Promise<{ pid: number }>;
+  start(id: string): Promise<void>;
+  kill(id: string, signal: string): Promise<void>;
+  pause(id: string): Promise<void>;
+  resume(id: string): Promise<void>;
+  delete(id: string): Promise<void>;
+  state(id: string): Promise<{ status: string; pid: number } | undefined>;
+  exitStatus(id: string): Promise<ExitStatus | undefined>;
+  watchExits(cb: (id: string, status: ExitStatus) => void): void;
+  attach(id: string): Promise<AttachHandle>;
+  readLogs(logPath: string, opts: LogOptions): AsyncIterable<LogEntry>;
+  exportRootfs?(dir: string): Readable;
+}

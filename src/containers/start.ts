@@ -1,0 +1,93 @@
+// Starting a container's process: mount its rootfs, write /etc files, turn the record into an OCI spec,
+// and hand it to the runtime's monitor. Returns the container's pid.
+import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { writeEtcFiles } from './etc-files.js';
+import type { ContainerManager } from './manager.js';
+import type { ContainerRecord } from './types.js';
+
+/** Docker's `--network` modes before bridge networking exists: default/bridge share the host's stack. */
+export function networkNamespace(mode: string): 'host' | 'new' | { path: string } {
+  if (mode === 'none') return 'new';
+  if (mode.startsWith('container:')) return { path: mode.slice('container:'.length) };
+  return 'host';
+}
+
+export async function startProcess(m: ContainerManager, rec: ContainerRecord): Promise<number> {
+  const { runtime, snapshots } = m.deps;
+  const dir = m.store.dir(rec.Id);
+  const rootfs = m.rootfs(rec.Id);
+  await mkdir(rootfs, { recursive: true });
+  await snapshots.mount(rec.Id, rootfs);
+  const netMode = rec.HostConfig.NetworkMode === 'default' ? 'bridge' : rec.HostConfig.NetworkMode;
+  const net = networkNamespace(netMode);
+  await writeEtcFiles(dir, {
+    hostname: rec.Config.Hostname,
+    domainname: rec.Config.Domainname,
+    networkMode: net === 'host' ? 'host' : netMode,
+    extraHosts: rec.HostConfig.ExtraHosts as string[] | null,
+    dns: rec.HostConfig.Dns as string[],
+    dnsSearch: rec.HostConfig.DnsSearch as string[],
+    dnsOptions: rec.HostConfig.DnsOptions as string[],
+  });
+  const user = await runtime.resolveUser(rootfs, rec.Config.User);
+  const hc = rec.HostConfig;
+  const spec = runtime.buildSpec({
+    id: rec.Id,
+    rootfs,
+    readonlyRootfs: hc.ReadonlyRootfs,
+    args: [rec.Path, ...rec.Args],
+    env: withDefaultPath(rec.Config.Env ?? [], rec.Config.Hostname, rec.Config.Tty),
+    cwd: rec.Config.WorkingDir || '/',
+    user,
+    hostname: rec.Config.Hostname,
+    domainname: rec.Config.Domainname,
+    tty: rec.Config.Tty,
+    openStdin: rec.Config.OpenStdin,
+    capAdd: hc.CapAdd ?? [],
+    capDrop: hc.CapDrop ?? [],
+    privileged: hc.Privileged,
+    memory: hc.Memory || undefined,
+    memorySwap: hc.MemorySwap || undefined,
+    nanoCpus: hc.NanoCpus || undefined,
+    cpuShares: hc.CpuShares || undefined,
+    cpuQuota: hc.CpuQuota || undefined,
+    cpuPeriod: hc.CpuPeriod || undefined,
+    pidsLimit: hc.PidsLimit && hc.PidsLimit > 0 ? hc.PidsLimit : undefined,
+    shmSize: hc.ShmSize,
+    network: net,
+    sysctls: (hc.Sysctls as Record<string, string> | undefined) ?? {},
+    cgroupParent: (hc.CgroupParent as string) || undefined,
+    maskedPaths: hc.MaskedPaths as string[] | null,
+    readonlyPaths: hc.ReadonlyPaths as string[] | null,
+    securityOpt: (hc.SecurityOpt as string[] | null) ?? [],
+    mounts: [
+      { destination: '/etc/resolv.conf', source: join(dir, 'resolv.conf'), type: 'bind', options: ['rbind', 'rprivate'] },
+      { destination: '/etc/hostname', source: join(dir, 'hostname'), type: 'bind', options: ['rbind', 'rprivate'] },
+      { destination: '/etc/hosts', source: join(dir, 'hosts'), type: 'bind', options: ['rbind', 'rprivate'] },
+    ],
+  });
+  const bundleDir = join(dir, 'bundle');
+  await mkdir(bundleDir, { recursive: true });
+  const logMax = parseSize(hc.LogConfig.Config['max-size']);
+  const { pid } = await runtime.create(rec.Id, { bundleDir, spec, logPath: m.logPath(rec.Id), tty: rec.Config.Tty, openStdin: rec.Config.OpenStdin, logMaxSize: logMax });
+  await runtime.start(rec.Id);
+  return pid;
+}
+
+/** Docker adds PATH (and HOSTNAME, and TERM for a tty) when the image and request don't set them. */
+function withDefaultPath(env: string[], hostname: string, tty: boolean): string[] {
+  const out = [...env];
+  if (!out.some((e) => e.startsWith('PATH='))) out.unshift('PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
+  if (!out.some((e) => e.startsWith('HOSTNAME='))) out.splice(1, 0, `HOSTNAME=${hostname}`);
+  if (tty && !out.some((e) => e.startsWith('TERM='))) out.push('TERM=xterm');
+  return out;
+}
+
+function parseSize(s: string | undefined): number | undefined {
+  if (!s) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)b?$/i.exec(s.trim());
+  if (!m) return undefined;
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Math.floor(Number(m[1]) * mult);
+}

@@ -1,0 +1,102 @@
+// The Engine API's views of a container record: ContainerJSON (GET /containers/{id}/json) and
+// ContainerSummary (GET /containers/json), field for field as Docker 20.10 sends them.
+import { humanDuration } from '../units/index.js';
+import type { ContainerRecord } from './types.js';
+
+export interface RecordPaths {
+  dir: string;
+  logPath: string;
+  graphDriver: { Name: string; Data: Record<string, string> | null };
+}
+
+export interface NetworkView {
+  settings: Record<string, unknown>;
+  summary: Record<string, unknown>;
+}
+
+/** The "Status" column of docker ps ("Up 3 seconds", "Exited (0) 2 minutes ago", "Created"). */
+export function statusText(rec: ContainerRecord, now = Date.now()): string {
+  const s = rec.State;
+  switch (s.Status) {
+    case 'running':
+    case 'paused': {
+      const up = `Up ${humanDuration(now - Date.parse(s.StartedAt))}`;
+      return s.Status === 'paused' ? `${up} (Paused)` : up;
+    }
+    case 'restarting': return `Restarting (${s.ExitCode}) ${humanDuration(now - Date.parse(s.FinishedAt))} ago`;
+    case 'removing': return 'Removal In Progress';
+    case 'dead': return 'Dead';
+    case 'created': return 'Created';
+    case 'exited':
+      if (s.FinishedAt.startsWith('0001-')) return 'Created';
+      return `Exited (${s.ExitCode}) ${humanDuration(now - Date.parse(s.FinishedAt))} ago`;
+  }
+}
+
+export function inspectView(rec: ContainerRecord, paths: RecordPaths, net: NetworkView, sizes?: { rw: number; rootFs: number }): Record<string, unknown> {
+  const s = rec.State;
+  const view: Record<string, unknown> = {
+    Id: rec.Id,
+    Created: rec.Created,
+    Path: rec.Path,
+    Args: rec.Args,
+    State: {
+      Status: s.Status,
+      Running: s.Status === 'running' || s.Status === 'paused',
+      Paused: s.Status === 'paused',
+      Restarting: s.Status === 'restarting',
+      OOMKilled: s.OOMKilled,
+      Dead: s.Status === 'dead',
+      Pid: s.Pid,
+      ExitCode: s.ExitCode,
+      Error: s.Error,
+      StartedAt: s.StartedAt,
+      FinishedAt: s.FinishedAt,
+    },
+    Image: rec.Image,
+    ResolvConfPath: `${paths.dir}/resolv.conf`,
+    HostnamePath: `${paths.dir}/hostname`,
+    HostsPath: `${paths.dir}/hosts`,
+    LogPath: paths.logPath,
+    Name: rec.Name,
+    RestartCount: rec.RestartCount,
+    Driver: 'overlay2',
+    Platform: 'linux',
+    MountLabel: '',
+    ProcessLabel: '',
+    AppArmorProfile: '',
+    ExecIDs: null,
+    HostConfig: rec.HostConfig,
+    GraphDriver: paths.graphDriver,
+  };
+  if (sizes) { view.SizeRw = sizes.rw; view.SizeRootFs = sizes.rootFs; }
+  view.Mounts = [];
+  view.Config = rec.Config;
+  view.NetworkSettings = net.settings;
+  return view;
+}
+
+/** Docker shows the command as entrypoint+cmd joined by spaces (quoted per element only in --no-trunc? no: plain join). */
+export function commandLine(rec: ContainerRecord): string {
+  return [rec.Path, ...rec.Args].join(' ');
+}
+
+export function summaryView(rec: ContainerRecord, imageName: string, net: NetworkView, sizes?: { rw: number; rootFs: number }): Record<string, unknown> {
+  const view: Record<string, unknown> = {
+    Id: rec.Id,
+    Names: [rec.Name],
+    Image: imageName,
+    ImageID: rec.Image,
+    Command: commandLine(rec),
+    Created: Math.floor(Date.parse(rec.Created) / 1000),
+    Ports: [],
+    Labels: rec.Config.Labels ?? {},
+    State: rec.State.Status,
+    Status: statusText(rec),
+    HostConfig: { NetworkMode: rec.HostConfig.NetworkMode },
+    NetworkSettings: net.summary,
+    Mounts: [],
+  };
+  if (sizes) { view.SizeRw = sizes.rw; view.SizeRootFs = sizes.rootFs; }
+  return view;
+}

@@ -1,0 +1,115 @@
+// Test harness: starts a real wharfd on a temp socket and data root, imports the busybox base image once,
+// and runs the wharf CLI or the real docker client against it. Integration tests need root; without it
+// they skip with the reason.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, openSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const repoRoot = resolve(new URL('../../..', import.meta.url).pathname);
+const wharfdJs = join(repoRoot, 'dist/bin/wharfd.js');
+const wharfJs = join(repoRoot, 'dist/bin/wharf.js');
+
+export const isRoot = process.getuid?.() === 0;
+export const skipUnlessRoot = isRoot ? false : 'integration tests need root (run as root, as CI does)';
+
+export function dockerClient(): string | undefined {
+  for (const p of ['/usr/local/bin/docker', '/usr/bin/docker']) if (existsSync(p)) return p;
+  return undefined;
+}
+
+export interface RunResult { stdout: string; stderr: string; code: number }
+
+export class TestDaemon {
+  readonly dir: string;
+  readonly socket: string;
+  readonly dataRoot: string;
+  private child?: ChildProcess;
+
+  constructor(name = 'wharf-test') {
+    this.dir = mkdtempSync(join(tmpdir(), `${name}-`));
+    this.socket = join(this.dir, 'wharf.sock');
+    this.dataRoot = join(this.dir, 'data');
+  }
+
+  get host(): string { return `unix://${this.socket}`; }
+
+  async start(extraArgs: string[] = []): Promise<void> {
+    const log = openSync(join(this.dir, 'wharfd.log'), 'a');
+    this.child = spawn(process.execPath, [wharfdJs, '-H', this.host, '--data-root', this.dataRoot, ...extraArgs], {
+      stdio: ['ignore', log, log],
+      detached: true,
+    });
+    for (let i = 0; i < 100; i++) {
+      if (await this.ping()) return;
+      if (this.child.exitCode !== null) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`wharfd did not start; log:\n${spawnSync('tail', ['-30', join(this.dir, 'wharfd.log')]).stdout}`);
+  }
+
+  ping(): Promise<boolean> {
+    return new Promise((res) => {
+      const req = request({ socketPath: this.socket, path: '/_ping', timeout: 1000 }, (r) => { r.resume(); res(r.statusCode === 200); });
+      req.on('error', () => res(false));
+      req.end();
+    });
+  }
+
+  /** kill -9 the daemon (containers and their monitors live on). */
+  crash(): void {
+    if (this.child?.pid) process.kill(this.child.pid, 'SIGKILL');
+    this.child = undefined;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+
+  /** Stops the daemon, kills leftover containers of this data root, and removes the temp dir. */
+  async cleanup(): Promise<void> {
+    try {
+      const ids = this.wharf(['ps', '-aq']).stdout.split('\n').filter(Boolean);
+      if (ids.length) this.wharf(['rm', '-f', ...ids]);
+    } catch { /* daemon may be gone */ }
+    await this.stop();
+    spawnSync('sh', ['-c', `grep -F '${this.dir}' /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r -n1 umount -l`]);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  wharf(args: string[], opts: { input?: string | Buffer; timeout?: number; env?: NodeJS.ProcessEnv } = {}): RunResult {
+    const r = spawnSync(process.execPath, [wharfJs, ...args], {
+      input: opts.input, timeout: opts.timeout ?? 60_000, env: { ...process.env, WHARF_HOST: this.host, ...opts.env }, maxBuffer: 64 << 20,
+    });
+    return { stdout: r.stdout?.toString() ?? '', stderr: r.stderr?.toString() ?? '', code: r.status ?? -1 };
+  }
+
+  docker(args: string[], opts: { input?: string | Buffer; timeout?: number } = {}): RunResult {
+    const bin = dockerClient();
+    if (!bin) throw new Error('no docker client installed');
+    const r = spawnSync(bin, args, {
+      input: opts.input, timeout: opts.timeout ?? 60_000, env: { ...process.env, DOCKER_HOST: this.host, DOCKER_CONFIG: join(this.dir, 'docker-config') }, maxBuffer: 64 << 20,
+    });
+    return { stdout: r.stdout?.toString() ?? '', stderr: r.stderr?.toString() ?? '', code: r.status ?? -1 };
+  }
+
+  /** Imports the busybox rootfs (Debian's busybox-static) as `name`; returns the image ID. */
+  importBusybox(name = 'busybox:latest', changes: string[] = ['CMD ["sh"]']): string {
+    const tar = spawnSync('bash', [join(repoRoot, 'scripts/busybox-rootfs.sh')], { maxBuffer: 64 << 20 }).stdout;
+    const r = this.wharf(['import', ...changes.flatMap((c) => ['-c', c]), '-', name], { input: tar });
+    if (r.code !== 0) throw new Error(`import failed: ${r.stderr}`);
+    return r.stdout.trim();
+  }
+}
+
+/** Asserts a CLI call succeeded, with its output in the failure message. */
+export function ok(r: RunResult): string {
+  if (r.code !== 0) throw new Error(`exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return r.stdout;
+}
