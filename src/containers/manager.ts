@@ -9,8 +9,9 @@ import { warn } from '../sys/index.js';
 import type { ContainerStore } from './container-store.js';
 import { commandOf, mergeConfig, normalizeHostConfig } from './create-config.js';
 import { generateId, generateName, validateName } from './names.js';
-import type { ExitStatus, ImagePort, RuntimePort, SnapshotPort } from './ports.js';
+import type { ExitStatus, ImagePort, LogEntry, LogOptions, RuntimePort, SnapshotPort } from './ports.js';
 import { startProcess } from './start.js';
+import { PendingAttach, withReplay, type AttachOptions, type Attachment } from './attach.js';
 import type { ContainerConfig, ContainerRecord, Status } from './types.js';
 import { ZERO_TIME } from './types.js';
 
@@ -29,6 +30,7 @@ export class ContainerManager {
   readonly store: ContainerStore;
   private readonly locks = new KeyedMutex();
   private readonly listeners = new Map<string, Set<(rec: ContainerRecord, removed: boolean) => void>>();
+  private readonly waitingAttach = new Map<string, Set<PendingAttach>>();
 
   constructor(readonly deps: ManagerDeps) { this.store = deps.store; }
 
@@ -82,7 +84,7 @@ export class ContainerManager {
       if (rec.State.Status === 'removing' || rec.State.Status === 'dead') throw new Conflict(`container is marked for removal and cannot be started`);
       rec.HasBeenManuallyStopped = false;
       try {
-        const pid = await startProcess(this, rec);
+        const pid = await startProcess(this, rec, () => this.connectWaiting(rec.Id));
         rec.State = { ...rec.State, Status: 'running', Pid: pid, ExitCode: 0, Error: '', OOMKilled: false, StartedAt: nowNano(), FinishedAt: rec.State.FinishedAt };
         await this.store.save(rec);
         this.emit(rec, 'start');
@@ -96,6 +98,41 @@ export class ContainerManager {
       }
     });
     this.notify(rec);
+  }
+
+  private async connectWaiting(id: string): Promise<void> {
+    const waiting = this.waitingAttach.get(id);
+    this.waitingAttach.delete(id);
+    for (const p of waiting ?? []) p.connect(await this.deps.runtime.attach(id));
+  }
+
+  /** POST /containers/{id}/attach: live output (and stdin) now, or from the next start. */
+  async attach(ref: string, opts: AttachOptions): Promise<Attachment> {
+    const rec = this.store.get(ref);
+    if (rec.State.Status === 'paused') throw new Conflict('You cannot attach to a paused container, unpause it first');
+    if (rec.State.Status === 'restarting') throw new Conflict('You cannot attach to a restarting container, wait until it is running');
+    const pending = new PendingAttach(opts, rec.Config.OpenStdin, rec.Config.StdinOnce);
+    const replay = opts.logs ? this.deps.runtime.readLogs(this.logPath(rec.Id), { stdout: opts.stdout, stderr: opts.stderr }) : undefined;
+    if (!opts.stream) pending.endNow();
+    else if (rec.State.Status === 'running') pending.connect(await this.deps.runtime.attach(rec.Id));
+    else {
+      const set = this.waitingAttach.get(rec.Id) ?? new Set();
+      set.add(pending);
+      this.waitingAttach.set(rec.Id, set);
+    }
+    return {
+      tty: rec.Config.Tty,
+      output: withReplay(replay, pending.output),
+      pipeStdin: (input) => pending.pipeStdin(input),
+      close: () => { this.waitingAttach.get(rec.Id)?.delete(pending); pending.close(); },
+    };
+  }
+
+  /** GET /containers/{id}/logs: the log as the container wrote it; follow ends when the container stops. */
+  logs(ref: string, opts: LogOptions): { tty: boolean; entries: AsyncIterable<LogEntry> } {
+    const rec = this.store.get(ref);
+    const isRunning = () => { const r = this.store.find(rec.Id); return !!r && (r.State.Status === 'running' || r.State.Status === 'paused'); };
+    return { tty: rec.Config.Tty, entries: this.deps.runtime.readLogs(this.logPath(rec.Id), { ...opts, isRunning }) };
   }
 
   /** Called when a monitor reports an exit (live, or found after a daemon restart). */
@@ -211,6 +248,8 @@ export class ContainerManager {
       await this.deps.snapshots.remove(rec.Id);
       await this.store.delete(rec);
     });
+    for (const p of this.waitingAttach.get(rec.Id) ?? []) p.close();
+    this.waitingAttach.delete(rec.Id);
     this.emit(rec, 'destroy');
     this.notify(rec, true);
   }

@@ -36,9 +36,12 @@ export interface LogOptions {
 }
 
 export interface AttachHandle {
+  /** The container's stdin; end() delivers EOF. */
   stdin: Writable;
+  /** Object-mode stream of { stream, data } from now on; ends when the container exits. */
+  output: Readable;
+  resize(height: number, width: number): void;
   close(): void;
-  resize?(height: number, width: number): void;
 }
 
 export interface RuntimePort {
@@ -55,5 +58,4 @@ export interface RuntimePort {
   watchExits(cb: (id: string, status: ExitStatus) => void): void;
   attach(id: string): Promise<AttachHandle>;
   readLogs(logPath: string, opts: LogOptions): AsyncIterable<LogEntry>;
-  exportRootfs?(dir: string): Readable;
 }

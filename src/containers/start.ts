@@ -13,7 +13,8 @@ export function networkNamespace(mode: string): 'host' | 'new' | { path: string 
   return 'host';
 }
 
-export async function startProcess(m: ContainerManager, rec: ContainerRecord): Promise<number> {
+/** `onCreated` runs between the runtime's create and start: waiting attachments connect there. */
+export async function startProcess(m: ContainerManager, rec: ContainerRecord, onCreated: () => Promise<void>): Promise<number> {
   const { runtime, snapshots } = m.deps;
   const dir = m.store.dir(rec.Id);
   const rootfs = m.rootfs(rec.Id);
@@ -71,6 +72,7 @@ export async function startProcess(m: ContainerManager, rec: ContainerRecord): P
   await mkdir(bundleDir, { recursive: true });
   const logMax = parseSize(hc.LogConfig.Config['max-size']);
   const { pid } = await runtime.create(rec.Id, { bundleDir, spec, logPath: m.logPath(rec.Id), tty: rec.Config.Tty, openStdin: rec.Config.OpenStdin, logMaxSize: logMax });
+  await onCreated();
   await runtime.start(rec.Id);
   return pid;
 }

@@ -1,0 +1,135 @@
+// The typed Engine API v1.41 client: one method per endpoint the CLI and compose use, each a thin call
+// through Transport. Bodies and responses keep the API's field names (Config, HostConfig, State...).
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import { hijack, type HijackedConn } from './hijack.js';
+import { Transport, readAll, type Query } from './transport.js';
+import type {
+  ContainerCreateBody, ContainerInspect, ContainerSummary, ExecInspect, ImageHistoryItem, ImageInspect,
+  ImageSummary, PruneReport, WaitResponse,
+} from './types.js';
+
+export type Filters = Record<string, string[]>;
+
+/** docker's filters.ToJSON: {"status":{"running":true}} */
+export function filtersJson(filters: Filters | undefined): string | undefined {
+  if (!filters || Object.keys(filters).length === 0) return undefined;
+  const out: Record<string, Record<string, boolean>> = {};
+  for (const [k, vs] of Object.entries(filters)) out[k] = Object.fromEntries(vs.map((v) => [v, true]));
+  return JSON.stringify(out);
+}
+
+const enc = encodeURIComponent;
+/** An empty X-Registry-Auth ("{}" in base64), as docker sends when it has no credentials. */
+const NO_AUTH = { 'X-Registry-Auth': 'e30=' };
+
+export class Client {
+  readonly transport: Transport;
+  constructor(hostUrl: string) { this.transport = new Transport(hostUrl); }
+
+  get hostUrl(): string { return this.transport.endpoint.url; }
+
+  // system
+  async ping(signal?: AbortSignal): Promise<string> { return this.transport.text({ path: '/_ping', signal }); }
+  version(): Promise<Record<string, unknown>> { return this.transport.json({ path: '/version' }); }
+  info(): Promise<Record<string, unknown>> { return this.transport.json({ path: '/info' }); }
+  df(): Promise<Record<string, unknown>> { return this.transport.json({ path: '/system/df' }); }
+  events(query: { since?: string; until?: string; filters?: Filters }): Promise<IncomingMessage> {
+    return this.transport.request({ path: '/events', query: { since: query.since, until: query.until, filters: filtersJson(query.filters) } });
+  }
+
+  // containers
+  containerList(query: { all?: boolean; limit?: number; size?: boolean; filters?: Filters }): Promise<ContainerSummary[]> {
+    return this.transport.json({ path: '/containers/json', query: { all: query.all || undefined, limit: query.limit, size: query.size || undefined, filters: filtersJson(query.filters) } });
+  }
+  containerCreate(body: ContainerCreateBody, name?: string): Promise<{ Id: string; Warnings: string[] | null }> {
+    return this.transport.json({ method: 'POST', path: '/containers/create', query: { name: name || undefined }, body });
+  }
+  containerInspect(id: string, size = false): Promise<ContainerInspect> {
+    return this.transport.json({ path: `/containers/${enc(id)}/json`, query: { size: size || undefined } });
+  }
+  async containerStart(id: string): Promise<void> { await this.transport.text({ method: 'POST', path: `/containers/${enc(id)}/start` }); }
+  async containerStop(id: string, t?: number): Promise<void> { await this.transport.text({ method: 'POST', path: `/containers/${enc(id)}/stop`, query: { t } }); }
+  async containerRestart(id: string, t?: number): Promise<void> { await this.transport.text({ method: 'POST', path: `/containers/${enc(id)}/restart`, query: { t } }); }
+  async containerKill(id: string, signal?: string): Promise<void> { await this.transport.text({ method: 'POST', path: `/containers/${enc(id)}/kill`, query: { signal } }); }
+  async containerPause(id: string): Promise<void> { await this.transport.text({ method: 'POST', path: `/containers/${enc(id)}/pause` }); }
+  async containerUnpause(id: string): Promise<void> { await this.transport.text({ method: 'POST', path: `/containers/${enc(id)}/unpause` }); }
+  async containerRename(id: string, name: string): Promise<void> { await this.transport.text({ method: 'POST', path: `/containers/${enc(id)}/rename`, query: { name } }); }
+  async containerRemove(id: string, opts: { force?: boolean; v?: boolean; link?: boolean }): Promise<void> {
+    await this.transport.text({ method: 'DELETE', path: `/containers/${enc(id)}`, query: { force: opts.force || undefined, v: opts.v || undefined, link: opts.link || undefined } });
+  }
+  containerPrune(filters?: Filters): Promise<PruneReport> { return this.transport.json({ method: 'POST', path: '/containers/prune', query: { filters: filtersJson(filters) } }); }
+  containerTop(id: string, psArgs?: string): Promise<{ Titles: string[]; Processes: string[][] }> {
+    return this.transport.json({ path: `/containers/${enc(id)}/top`, query: { ps_args: psArgs } });
+  }
+  containerLogs(id: string, query: Query): Promise<IncomingMessage> { return this.transport.request({ path: `/containers/${enc(id)}/logs`, query }); }
+  /**
+   * Starts waiting; resolves once the daemon has registered the wait (response headers), so a later start
+   * cannot race past it. The returned promise yields the exit status.
+   */
+  async containerWait(id: string, condition?: 'not-running' | 'next-exit' | 'removed'): Promise<Promise<WaitResponse>> {
+    const res = await this.transport.request({ method: 'POST', path: `/containers/${enc(id)}/wait`, query: { condition } });
+    return readAll(res).then((b) => JSON.parse(b.toString('utf8')) as WaitResponse);
+  }
+  containerAttach(id: string, opts: { stdin?: boolean; stdout?: boolean; stderr?: boolean; logs?: boolean; detachKeys?: string }): Promise<HijackedConn> {
+    return hijack(this.transport, {
+      path: `/containers/${enc(id)}/attach`,
+      query: { stream: true, stdin: opts.stdin || undefined, stdout: opts.stdout || undefined, stderr: opts.stderr || undefined, logs: opts.logs || undefined, detachKeys: opts.detachKeys },
+    });
+  }
+  async containerResize(id: string, h: number, w: number): Promise<void> {
+    await this.transport.text({ method: 'POST', path: `/containers/${enc(id)}/resize`, query: { h, w } });
+  }
+
+  // exec
+  execCreate(id: string, body: Record<string, unknown>): Promise<{ Id: string }> {
+    return this.transport.json({ method: 'POST', path: `/containers/${enc(id)}/exec`, body });
+  }
+  execStartAttached(execId: string, body: { Detach: boolean; Tty: boolean }): Promise<HijackedConn> {
+    return hijack(this.transport, { path: `/exec/${enc(execId)}/start`, body });
+  }
+  async execStartDetached(execId: string, body: { Detach: boolean; Tty: boolean }): Promise<void> {
+    await this.transport.text({ method: 'POST', path: `/exec/${enc(execId)}/start`, body });
+  }
+  execInspect(execId: string): Promise<ExecInspect> { return this.transport.json({ path: `/exec/${enc(execId)}/json` }); }
+
+  // images
+  imageList(query: { all?: boolean; digests?: boolean; filters?: Filters }): Promise<ImageSummary[]> {
+    return this.transport.json({ path: '/images/json', query: { all: query.all || undefined, digests: query.digests || undefined, filters: filtersJson(query.filters) } });
+  }
+  imageInspect(name: string): Promise<ImageInspect> { return this.transport.json({ path: `/images/${enc(name)}/json` }); }
+  imageHistory(name: string): Promise<ImageHistoryItem[]> { return this.transport.json({ path: `/images/${enc(name)}/history` }); }
+  async imageTag(source: string, repo: string, tag?: string): Promise<void> {
+    await this.transport.text({ method: 'POST', path: `/images/${enc(source)}/tag`, query: { repo, tag } });
+  }
+  imageRemove(name: string, opts: { force?: boolean; noprune?: boolean }): Promise<Array<{ Untagged?: string; Deleted?: string }>> {
+    return this.transport.json({ method: 'DELETE', path: `/images/${enc(name)}`, query: { force: opts.force || undefined, noprune: opts.noprune || undefined } });
+  }
+  imagePrune(filters?: Filters): Promise<PruneReport> { return this.transport.json({ method: 'POST', path: '/images/prune', query: { filters: filtersJson(filters) } }); }
+  imageImport(source: Readable | undefined, query: { fromSrc: string; repo?: string; tag?: string; message?: string; changes?: string[]; platform?: string }): Promise<IncomingMessage> {
+    return this.transport.request({ method: 'POST', path: '/images/create', query: { ...query }, body: source });
+  }
+  imageCreate(fromImage: string, tag: string | undefined, platform?: string): Promise<IncomingMessage> {
+    return this.transport.request({ method: 'POST', path: '/images/create', query: { fromImage, tag, platform }, headers: NO_AUTH });
+  }
+  imagePush(name: string, tag?: string): Promise<IncomingMessage> {
+    return this.transport.request({ method: 'POST', path: `/images/${enc(name)}/push`, query: { tag }, headers: NO_AUTH });
+  }
+  imageSave(names: string[]): Promise<IncomingMessage> { return this.transport.request({ path: '/images/get', query: { names } }); }
+  imageLoad(source: Readable, quiet: boolean): Promise<IncomingMessage> {
+    return this.transport.request({ method: 'POST', path: '/images/load', query: { quiet: quiet ? '1' : '0' }, body: source });
+  }
+
+  // other resources that system prune touches
+  networkPrune(filters?: Filters): Promise<{ NetworksDeleted?: string[] | null }> {
+    return this.transport.json({ method: 'POST', path: '/networks/prune', query: { filters: filtersJson(filters) } });
+  }
+  volumePrune(filters?: Filters): Promise<{ VolumesDeleted?: string[] | null; SpaceReclaimed?: number }> {
+    return this.transport.json({ method: 'POST', path: '/volumes/prune', query: { filters: filtersJson(filters) } });
+  }
+  buildPrune(query: { all?: boolean; filters?: Filters }): Promise<{ CachesDeleted?: string[] | null; SpaceReclaimed?: number }> {
+    return this.transport.json({ method: 'POST', path: '/build/prune', query: { all: query.all || undefined, filters: filtersJson(query.filters) } });
+  }
+  /** Raw GET for inspect of any object kind (`docker inspect` tries each in turn). */
+  getJson<T>(path: string): Promise<T> { return this.transport.json<T>({ path }); }
+}

@@ -1,0 +1,8 @@
+// snapshots/: the overlayfs snapshotter (layers unpacked once per chainID, container snapshots over them)
+// and the one tar unpacker. See types.ts for the lifecycle.
+export { Snapshotter } from './snapshotter.js';
+export { chainId, chainIds } from './digest.js';
+export { decompress, detectCompression } from './decompress.js';
+export type { Compression } from './decompress.js';
+export { unpackTar } from './unpack.js';
+export type { Change, GraphDriverInfo, LayerInfo, SnapshotMounts } from './types.js';

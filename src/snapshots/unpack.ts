@@ -1,0 +1,137 @@
+// Streaming tar unpacking into an (empty) layer directory, the one place wharf applies archives. Matches
+// Docker's archive.Unpack with the overlay whiteout converter: `.wh.<name>` becomes a 0:0 char device,
+// `.wh..wh..opq` sets trusted.overlay.opaque=y on its directory, other `.wh..wh.` entries (AUFS metadata)
+// are skipped. Modes, owners, mtimes, symlinks, hardlinks, devices and PAX SCHILY.xattr.* are kept.
+// Hostile names (`..`, symlink or hardlink breakouts) throw InvalidParameter; the caller removes the dir.
+import { constants } from 'node:fs';
+import { chmod, lchown, link, lstat, lutimes, mkdir, open, rm, symlink } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import type { Readable } from 'node:stream';
+import * as tar from 'tar-stream';
+import { InvalidParameter } from '../errors.js';
+import { native } from '../sys/index.js';
+import { cleanEntryName, resolveDir, symlinkEscapes } from './safe-path.js';
+
+const WH_PREFIX = '.wh.';
+const WH_META_PREFIX = '.wh..wh.';
+const WH_OPAQUE = '.wh..wh..opq';
+const XATTR_PAX = 'SCHILY.xattr.';
+
+interface DirTimes { path: string; mtime: Date }
+
+/** Unpacks the (uncompressed) tar `input` into `dest`, which must exist. */
+export async function unpackTar(input: Readable, dest: string): Promise<void> {
+  const extract = tar.extract();
+  input.on('error', (err) => extract.destroy(err));
+  input.pipe(extract);
+  const dirs: DirTimes[] = [];
+  try {
+    for await (const entry of extract) {
+      try {
+        await applyEntry(dest, entry.header, entry, dirs);
+      } finally {
+        entry.resume();
+      }
+    }
+  } catch (err) {
+    input.unpipe(extract);
+    input.destroy();
+    extract.destroy();
+    throw err;
+  }
+  // Directory mtimes last: creating children changed them (Docker does the same after the walk).
+  for (const d of dirs.reverse()) await lutimes(d.path, d.mtime, d.mtime);
+}
+
+async function applyEntry(dest: string, h: tar.Header, body: AsyncIterable<unknown>, dirs: DirTimes[]): Promise<void> {
+  const rel = cleanEntryName(h.name);
+  if (rel === '') {
+    if (h.type === 'directory') await applyMeta(dest, h, dirs);
+    return;
+  }
+  const base = posix.basename(rel);
+  const parent = await resolveDir(dest, posix.dirname(rel), true, h.name);
+  if (base.startsWith(WH_PREFIX)) return applyWhiteout(parent, base);
+  const path = join(parent, base);
+  const existing = await lstat(path).catch(() => undefined);
+  if (existing && !(existing.isDirectory() && h.type === 'directory')) await rm(path, { recursive: true, force: true });
+  switch (h.type) {
+    case 'directory':
+      if (!existing) await mkdir(path, { mode: 0o700 });
+      break;
+    case 'file':
+    case 'contiguous-file':
+      await writeRegular(path, body);
+      break;
+    case 'symlink':
+      if (symlinkEscapes(rel, h.linkname ?? '')) throw new InvalidParameter(`invalid symlink "${h.name}" -> "${h.linkname}"`);
+      await symlink(h.linkname ?? '', path);
+      break;
+    case 'link':
+      await link(await hardlinkTarget(dest, h), path);
+      return; // a hardlink shares its target's inode and metadata
+    case 'character-device':
+    case 'block-device':
+    case 'fifo':
+      native.mknod(path, deviceType(h.type), h.devmajor ?? 0, h.devminor ?? 0);
+      break;
+    default:
+      return; // GNU/PAX extension records are consumed by tar-stream; anything else is ignored like Docker
+  }
+  await applyMeta(path, h, dirs);
+}
+
+async function applyWhiteout(parent: string, base: string): Promise<void> {
+  if (base === WH_OPAQUE) {
+    native.setXattr(parent, 'trusted.overlay.opaque', 'y');
+    return;
+  }
+  if (base.startsWith(WH_META_PREFIX)) return;
+  const target = join(parent, base.slice(WH_PREFIX.length));
+  await rm(target, { recursive: true, force: true });
+  native.mknod(target, native.S_IFCHR, 0, 0);
+}
+
+async function writeRegular(path: string, body: AsyncIterable<unknown>): Promise<void> {
+  // O_EXCL|O_NOFOLLOW: the name was just cleared, so anything there now (a planted symlink) is refused.
+  const fh = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  try {
+    for await (const chunk of body) await fh.write(chunk as Uint8Array);
+  } finally {
+    await fh.close();
+  }
+}
+
+async function hardlinkTarget(dest: string, h: tar.Header): Promise<string> {
+  const name = h.linkname ?? '';
+  let rel: string;
+  try { rel = cleanEntryName(name); } catch { throw new InvalidParameter(`invalid hardlink "${h.name}" -> "${name}"`); }
+  if (rel === '') throw new InvalidParameter(`invalid hardlink "${h.name}" -> "${name}"`);
+  const dir = await resolveDir(dest, posix.dirname(rel), false, h.name);
+  const target = join(dir, posix.basename(rel));
+  const st = await lstat(target).catch(() => undefined);
+  if (!st || st.isDirectory()) throw new InvalidParameter(`invalid hardlink "${h.name}" -> "${name}": no such file in the archive`);
+  return target;
+}
+
+function deviceType(type: string): number {
+  if (type === 'character-device') return native.S_IFCHR;
+  if (type === 'block-device') return native.S_IFBLK;
+  return native.S_IFIFO;
+}
+
+/** Owner, xattrs, mode (after chown, which clears setuid), then mtime; lchown/lutimes never follow. */
+async function applyMeta(path: string, h: tar.Header, dirs: DirTimes[]): Promise<void> {
+  await lchown(path, h.uid ?? 0, h.gid ?? 0);
+  for (const [key, value] of Object.entries((h.pax ?? {}) as Record<string, string>)) {
+    if (key.startsWith(XATTR_PAX)) native.setXattr(path, key.slice(XATTR_PAX.length), Buffer.from(value, 'utf8'));
+  }
+  const mtime = h.mtime ?? new Date(0);
+  if (h.type === 'symlink') {
+    await lutimes(path, mtime, mtime);
+    return;
+  }
+  await chmod(path, (h.mode ?? 0o644) & 0o7777);
+  if (h.type === 'directory') dirs.push({ path, mtime });
+  else await lutimes(path, mtime, mtime);
+}

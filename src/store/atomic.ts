@@ -1,0 +1,71 @@
+// Crash-safe file writes: data goes to a temp file in the same directory, is fsynced, renamed over the
+// target, and the directory is fsynced, so after `kill -9` (or power loss) a reader sees the old file or the
+// new one, never a torn one. Temp names carry TEMP_MARK so startup sweeps can find leftovers.
+import { randomBytes } from 'node:crypto';
+import { open, readFile, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** Marks temp files and directories; anything carrying it at startup is a leftover of a crash. */
+export const TEMP_MARK = '.wharf-tmp-';
+
+/** A fresh temp path beside `target` (same filesystem, so rename is atomic). */
+export function tempPathFor(target: string): string {
+  return join(dirname(target), `${TEMP_MARK}${basename(target)}-${randomBytes(6).toString('hex')}`);
+}
+
+/** fsync a directory so a rename or create inside it is durable. */
+export async function fsyncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try { await fh.sync(); } finally { await fh.close(); }
+}
+
+/** Writes `data` to `path` atomically (temp + fsync + rename + fsync dir). */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+  const tmp = tempPathFor(path);
+  const fh = await open(tmp, 'wx', mode);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } catch (err) {
+    await fh.close().catch(() => undefined);
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await fh.close();
+  try {
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await fsyncDir(dirname(path));
+}
+
+/** Writes `value` as JSON atomically. */
+export async function writeJsonAtomic(path: string, value: unknown, mode = 0o644): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(value), mode);
+}
+
+/** Reads and parses a JSON file; rejects with the fs error (ENOENT) when absent. */
+export async function readJson<T>(path: string): Promise<T> {
+  return JSON.parse(await readFile(path, 'utf8')) as T;
+}
+
+/** Reads a JSON file, or returns `fallback` when it does not exist. */
+export async function readJsonOr<T>(path: string, fallback: T): Promise<T> {
+  try {
+    return await readJson<T>(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return fallback;
+    throw err;
+  }
+}
+
+/** Removes every temp leftover (file or directory) directly inside `dir`; returns how many. */
+export async function sweepTemp(dir: string): Promise<number> {
+  let names: string[];
+  try { names = await readdir(dir); } catch { return 0; }
+  const stale = names.filter((n) => n.startsWith(TEMP_MARK));
+  await Promise.all(stale.map((n) => rm(join(dir, n), { recursive: true, force: true })));
+  return stale.length;
+}
