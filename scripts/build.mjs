@@ -18,15 +18,15 @@ function walk(dir, out = []) {
 const common = { platform: 'node', target: 'node20', format: 'esm', sourcemap: 'inline', logLevel: 'warning' };
 const results = await Promise.allSettled([
   build({ ...common, entryPoints: [...walk('src'), ...walk('test'), ...walk('bench')], outdir: 'dist', outbase: '.' }),
-  build({
+  ...['wharf', 'wharfd'].map((name) => build({
     ...common,
-    entryPoints: { wharf: 'src/cli/main.ts', wharfd: 'src/daemon/main.ts' },
+    entryPoints: { [name]: name === 'wharf' ? 'src/cli/main.ts' : 'src/daemon/main.ts' },
     outdir: 'dist/bin',
     bundle: true,
     packages: 'external',
     sourcemap: false,
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  }),
+  })),
 ]);
 const failed = results.filter((r) => r.status === 'rejected');
 if (failed.length) process.exit(1);

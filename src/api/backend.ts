@@ -66,7 +66,7 @@ export interface StopOptions { t?: number }
 export interface KillOptions { signal?: string }
 export interface RemoveContainerOptions { force: boolean; v: boolean; link: boolean }
 export type WaitCondition = 'not-running' | 'next-exit' | 'removed';
-export interface WaitResult { StatusCode: number; Error?: { Message: string } }
+export interface WaitResult { StatusCode: number; Error?: { Message: string } | null }
 /**
  * Wait is two-phase like dockerd: the returned promise settles once the wait is registered (so 404 is a
  * status code) and the router then flushes the 200 headers; `result` settles when the condition is met.

@@ -48,22 +48,40 @@ export async function pumpOutput(out: Writable, tty: boolean, output: AsyncItera
 export interface JsonLinesOptions {
   /** docker's streamformatter ends progress messages with "\r\n"; events and stats use json.Encoder's "\n". */
   newline: '\r\n' | '\n';
+  /**
+   * Events: headers go out at once so `docker events` sees the stream open. Progress streams (pull, load,
+   * import, build): headers wait for the first message, so a failure before it is a real HTTP error
+   * (`docker pull nosuch` gets a 404), as dockerd's WriteFlusher does.
+   */
+  eagerHeaders: boolean;
   where: string;
 }
 
-/**
- * Streams one JSON object per line, flushing each. Headers go out first (so clients see the stream start,
- * as `docker pull` and `docker events` expect); an error thrown by the producer afterwards is written in-band.
- */
-export async function streamJsonLines(res: ServerResponse, items: AsyncIterable<object>, opts: JsonLinesOptions): Promise<void> {
+function startJsonStream(res: ServerResponse): void {
   res.writeHead(200, { 'Content-Type': 'application/json' });
   res.flushHeaders();
+}
+
+/**
+ * Streams one JSON object per line, flushing each. An error thrown by the producer after the headers went
+ * out is written in-band (progress streams: {"errorDetail":{"message"},"error"}) and the response ends.
+ */
+export async function streamJsonLines(res: ServerResponse, items: AsyncIterable<object>, opts: JsonLinesOptions): Promise<void> {
+  if (opts.eagerHeaders) startJsonStream(res);
+  const it = items[Symbol.asyncIterator]();
   try {
-    for await (const item of items) await writeAll(res, JSON.stringify(item) + opts.newline);
+    for (;;) {
+      const next = await it.next(); // before the first message, a throw propagates: the caller answers with a status
+      if (!res.headersSent) startJsonStream(res);
+      if (next.done) break;
+      await writeAll(res, JSON.stringify(next.value) + opts.newline);
+    }
   } catch (err) {
+    if (!res.headersSent) throw err;
+    await it.return?.().catch(() => undefined);
     if (res.destroyed) return; // the client went away: nothing to tell it
     if (opts.newline === '\r\n') res.write(JSON.stringify(progressError(err, opts.where)) + opts.newline);
-    else progressError(err, opts.where); // events/stats have no in-band error shape: log and end
+    else progressError(err, opts.where); // events and stats have no in-band error shape: log it and end
   }
   res.end();
 }

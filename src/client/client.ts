@@ -2,6 +2,7 @@
 // through Transport. Bodies and responses keep the API's field names (Config, HostConfig, State...).
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
+import { NotFound, isNotFound } from '../errors.js';
 import { hijack, type HijackedConn } from './hijack.js';
 import { Transport, readAll, type Query } from './transport.js';
 import type {
@@ -22,6 +23,19 @@ export function filtersJson(filters: Filters | undefined): string | undefined {
 const enc = encodeURIComponent;
 /** An empty X-Registry-Auth ("{}" in base64), as docker sends when it has no credentials. */
 const NO_AUTH = { 'X-Registry-Auth': 'e30=' };
+
+/**
+ * docker's client wraps 404s of remove/inspect as objectNotFoundError: "Error: No such container: <id>"
+ * with the name as the user gave it, instead of the daemon's message.
+ */
+async function wrapNotFound<T>(p: Promise<T>, object: string, id: string): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    if (isNotFound(err)) throw new NotFound(`Error: No such ${object}: ${id}`, { cause: err });
+    throw err;
+  }
+}
 
 export class Client {
   readonly transport: Transport;
@@ -46,7 +60,7 @@ export class Client {
     return this.transport.json({ method: 'POST', path: '/containers/create', query: { name: name || undefined }, body });
   }
   containerInspect(id: string, size = false): Promise<ContainerInspect> {
-    return this.transport.json({ path: `/containers/${enc(id)}/json`, query: { size: size || undefined } });
+    return wrapNotFound(this.transport.json({ path: `/containers/${enc(id)}/json`, query: { size: size || undefined } }), 'container', id);
   }
   async containerStart(id: string): Promise<void> { await this.transport.text({ method: 'POST', path: `/containers/${enc(id)}/start` }); }
   async containerStop(id: string, t?: number): Promise<void> { await this.transport.text({ method: 'POST', path: `/containers/${enc(id)}/stop`, query: { t } }); }
@@ -56,7 +70,7 @@ export class Client {
   async containerUnpause(id: string): Promise<void> { await this.transport.text({ method: 'POST', path: `/containers/${enc(id)}/unpause` }); }
   async containerRename(id: string, name: string): Promise<void> { await this.transport.text({ method: 'POST', path: `/containers/${enc(id)}/rename`, query: { name } }); }
   async containerRemove(id: string, opts: { force?: boolean; v?: boolean; link?: boolean }): Promise<void> {
-    await this.transport.text({ method: 'DELETE', path: `/containers/${enc(id)}`, query: { force: opts.force || undefined, v: opts.v || undefined, link: opts.link || undefined } });
+    await wrapNotFound(this.transport.text({ method: 'DELETE', path: `/containers/${enc(id)}`, query: { force: opts.force || undefined, v: opts.v || undefined, link: opts.link || undefined } }), 'container', id);
   }
   containerPrune(filters?: Filters): Promise<PruneReport> { return this.transport.json({ method: 'POST', path: '/containers/prune', query: { filters: filtersJson(filters) } }); }
   containerTop(id: string, psArgs?: string): Promise<{ Titles: string[]; Processes: string[][] }> {
@@ -67,9 +81,11 @@ export class Client {
    * Starts waiting; resolves once the daemon has registered the wait (response headers), so a later start
    * cannot race past it. The returned promise yields the exit status.
    */
-  async containerWait(id: string, condition?: 'not-running' | 'next-exit' | 'removed'): Promise<Promise<WaitResponse>> {
+  async containerWait(id: string, condition?: 'not-running' | 'next-exit' | 'removed'): Promise<{ result: Promise<WaitResponse> }> {
     const res = await this.transport.request({ method: 'POST', path: `/containers/${enc(id)}/wait`, query: { condition } });
-    return readAll(res).then((b) => JSON.parse(b.toString('utf8')) as WaitResponse);
+    const result = readAll(res).then((b) => JSON.parse(b.toString('utf8')) as WaitResponse);
+    result.catch(() => undefined);
+    return { result };
   }
   containerAttach(id: string, opts: { stdin?: boolean; stdout?: boolean; stderr?: boolean; logs?: boolean; detachKeys?: string }): Promise<HijackedConn> {
     return hijack(this.transport, {
@@ -97,13 +113,13 @@ export class Client {
   imageList(query: { all?: boolean; digests?: boolean; filters?: Filters }): Promise<ImageSummary[]> {
     return this.transport.json({ path: '/images/json', query: { all: query.all || undefined, digests: query.digests || undefined, filters: filtersJson(query.filters) } });
   }
-  imageInspect(name: string): Promise<ImageInspect> { return this.transport.json({ path: `/images/${enc(name)}/json` }); }
+  imageInspect(name: string): Promise<ImageInspect> { return wrapNotFound(this.transport.json({ path: `/images/${enc(name)}/json` }), 'image', name); }
   imageHistory(name: string): Promise<ImageHistoryItem[]> { return this.transport.json({ path: `/images/${enc(name)}/history` }); }
   async imageTag(source: string, repo: string, tag?: string): Promise<void> {
     await this.transport.text({ method: 'POST', path: `/images/${enc(source)}/tag`, query: { repo, tag } });
   }
   imageRemove(name: string, opts: { force?: boolean; noprune?: boolean }): Promise<Array<{ Untagged?: string; Deleted?: string }>> {
-    return this.transport.json({ method: 'DELETE', path: `/images/${enc(name)}`, query: { force: opts.force || undefined, noprune: opts.noprune || undefined } });
+    return wrapNotFound(this.transport.json({ method: 'DELETE', path: `/images/${enc(name)}`, query: { force: opts.force || undefined, noprune: opts.noprune || undefined } }), 'image', name);
   }
   imagePrune(filters?: Filters): Promise<PruneReport> { return this.transport.json({ method: 'POST', path: '/images/prune', query: { filters: filtersJson(filters) } }); }
   imageImport(source: Readable | undefined, query: { fromSrc: string; repo?: string; tag?: string; message?: string; changes?: string[]; platform?: string }): Promise<IncomingMessage> {
@@ -129,6 +145,11 @@ export class Client {
   }
   buildPrune(query: { all?: boolean; filters?: Filters }): Promise<{ CachesDeleted?: string[] | null; SpaceReclaimed?: number }> {
     return this.transport.json({ method: 'POST', path: '/build/prune', query: { all: query.all || undefined, filters: filtersJson(query.filters) } });
+  }
+  /** The daemon's inspect JSON byte for byte (docker indents the raw bytes, keeping their escapes). */
+  inspectRaw(kind: 'container' | 'image' | 'network' | 'volume', id: string, size = false): Promise<string> {
+    const path = { container: `/containers/${enc(id)}/json`, image: `/images/${enc(id)}/json`, network: `/networks/${enc(id)}`, volume: `/volumes/${enc(id)}` }[kind];
+    return wrapNotFound(this.transport.text({ path, query: { size: (kind === 'container' && size) || undefined } }), kind, id);
   }
   /** Raw GET for inspect of any object kind (`docker inspect` tries each in turn). */
   getJson<T>(path: string): Promise<T> { return this.transport.json<T>({ path }); }

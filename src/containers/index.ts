@@ -11,3 +11,4 @@ export { hostsFile, resolvConf } from './etc-files.js';
 export type { ContainerRecord, ContainerConfig, HostConfig, ContainerState, Status } from './types.js';
 export type { ImagePort, ImageInfo, SnapshotPort, RuntimePort, ExitStatus, LogEntry, LogOptions, AttachHandle } from './ports.js';
 export type { AttachOptions, Attachment } from './attach.js';
+export { top, parseTop } from './top.js';

@@ -94,8 +94,14 @@ export class ContainerManager {
         if (rec.State.FinishedAt === ZERO_TIME && rec.State.StartedAt === ZERO_TIME) rec.State.Status = 'created';
         await this.cleanupAfterStop(rec);
         await this.store.save(rec);
+        for (const p of this.waitingAttach.get(rec.Id) ?? []) p.close();
+        this.waitingAttach.delete(rec.Id);
         throw err;
       }
+    }).catch(async (err) => {
+      // dockerd removes an AutoRemove container whose start failed (docker run --rm waits for that).
+      if (rec.HostConfig.AutoRemove) await this.remove(rec.Id, { force: true }).catch(() => undefined);
+      throw err;
     });
     this.notify(rec);
   }
@@ -138,12 +144,16 @@ export class ContainerManager {
   /** Called when a monitor reports an exit (live, or found after a daemon restart). */
   async onExit(id: string, status: ExitStatus): Promise<void> {
     const rec = this.store.find(id);
-    if (!rec || (rec.State.Status !== 'running' && rec.State.Status !== 'paused')) return;
-    await this.locks.run(id, async () => {
+    if (!rec) return;
+    // Under the lock: a fast process can exit before start() has recorded it as running.
+    const applied = await this.locks.run(id, async () => {
+      if (rec.State.Status !== 'running' && rec.State.Status !== 'paused') return false;
       rec.State = { ...rec.State, Status: 'exited', Pid: 0, ExitCode: status.exitCode, OOMKilled: status.oomKilled, FinishedAt: status.finishedAt || nowNano() };
       await this.cleanupAfterStop(rec);
       await this.store.save(rec);
+      return true;
     });
+    if (!applied) return;
     if (status.oomKilled) this.emit(rec, 'oom');
     this.emit(rec, 'die', { exitCode: String(status.exitCode) });
     this.notify(rec);

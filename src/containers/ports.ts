@@ -2,6 +2,7 @@
 // Snapshotter and Runtime; tests may pass fakes. Keeping these narrow keeps containers/ honest about
 // what it uses.
 import type { Readable, Writable } from 'node:stream';
+import type { SpecOptions } from '../runtime/index.js';
 
 export interface ImageInfo {
   id: string;
@@ -23,6 +24,9 @@ export interface SnapshotPort {
   unmount(key: string): Promise<void>;
   remove(key: string): Promise<void>;
   usage(key: string): Promise<number>;
+  /** Bytes of the image layers below the snapshot (SizeRootFs = usage + parentSize). */
+  parentSize(key: string): number;
+  changes(key: string): Promise<Array<{ Path: string; Kind: number }>>;
   graphDriver(key: string): { Name: string; Data: Record<string, string> | null };
 }
 
@@ -45,7 +49,7 @@ export interface AttachHandle {
 }
 
 export interface RuntimePort {
-  buildSpec(opts: Record<string, unknown>): object;
+  buildSpec(opts: SpecOptions): object;
   resolveUser(rootfs: string, user: string): Promise<{ uid: number; gid: number; additionalGids: number[] }>;
   create(id: string, opts: { bundleDir: string; spec: object; logPath: string; tty: boolean; openStdin: boolean; logMaxSize?: number }): Promise<{ pid: number }>;
   start(id: string): Promise<void>;

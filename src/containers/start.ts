@@ -44,7 +44,6 @@ export async function startProcess(m: ContainerManager, rec: ContainerRecord, on
     hostname: rec.Config.Hostname,
     domainname: rec.Config.Domainname,
     tty: rec.Config.Tty,
-    openStdin: rec.Config.OpenStdin,
     capAdd: hc.CapAdd ?? [],
     capDrop: hc.CapDrop ?? [],
     privileged: hc.Privileged,

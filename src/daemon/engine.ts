@@ -10,7 +10,7 @@ import { Snapshotter } from '../snapshots/index.js';
 import type { Backend } from '../api/index.js';
 import { createBackend } from './backend.js';
 import type { DaemonFlags } from './flags.js';
-import { imagePort, snapshotPort, runtimePort } from './ports.js';
+import { run } from '../sys/index.js';
 
 export interface Engine {
   backend: Backend;
@@ -22,23 +22,31 @@ export async function openEngine(flags: DaemonFlags): Promise<Engine> {
   const events = new EventBus();
   const snapshots = await Snapshotter.open(flags.dataRoot);
   const images = await ImageStore.open(flags.dataRoot, {
+    snapshotter: snapshots,
     onEvent: (action: string, id: string, attributes: Record<string, string>) => events.publish('image', action, id, attributes),
   });
   const runtime = await Runtime.open({ dataRoot: flags.dataRoot, runtime: flags.runtime, debug: flags.debug });
   const store = await ContainerStore.open(join(flags.dataRoot, 'containers'));
   const containers = new ContainerManager({
     store,
-    images: imagePort(images),
-    snapshots: snapshotPort(snapshots),
-    runtime: runtimePort(runtime),
+    images,
+    snapshots,
+    runtime,
     events,
     runtimeName: flags.runtime,
   });
   runtime.watchExits((id, status) => void containers.onExit(id, status));
   await containers.reconcile();
-  const backend = createBackend({ flags, events, images, containers, runtime });
+  const facts = { dataRoot: flags.dataRoot, runtime: flags.runtime, runtimeVersion: await runtimeVersion(flags.runtime), debug: flags.debug };
+  const backend = createBackend({ flags, facts, events, images, containers, runtime });
   return {
     backend,
-    async close() { runtime.close?.(); },
+    async close() { runtime.close(); },
   };
+}
+
+/** "runc version 1.1.5+ds1" -> "1.1.5+ds1" (shown by /version and /info). */
+async function runtimeVersion(binary: string): Promise<string> {
+  const r = await run([binary, '--version'], { allowFailure: true, timeout: 5000 }).catch(() => undefined);
+  return /version\s+(\S+)/.exec(r?.stdout ?? '')?.[1] ?? 'unknown';
 }

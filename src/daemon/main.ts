@@ -40,6 +40,7 @@ async function main(): Promise<void> {
   setDebug(flags.debug);
   const pidfile = flags.pidfile ?? `${flags.dataRoot}/wharfd.pid`;
   claimPidfile(pidfile);
+  mkdirSync(dirname(flags.socketPath), { recursive: true, mode: 0o755 });
   const engine = await openEngine(flags);
   const server = createApiServer(engine.backend, { socketPath: flags.socketPath, version: VERSION, debug: flags.debug });
   await server.listen();

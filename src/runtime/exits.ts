@@ -21,7 +21,7 @@ export class ExitWatcher {
   add(cb: ExitCallback): void {
     this.callbacks.push(cb);
     if (this.watcher) { void this.scan(); return; }
-    this.watcher = watch(this.paths.exitDir, (_event, name) => { if (name) void this.check(String(name)); });
+    this.watcher = watch(this.paths.exitDir, (_event, name) => { if (name) this.safeCheck(String(name)); });
     this.watcher.on('error', (err) => warn('runtime', `exit watcher: ${err.message}`));
     void this.scan();
   }
@@ -30,11 +30,16 @@ export class ExitWatcher {
 
   async scan(): Promise<void> {
     const names = await readdir(this.paths.exitDir).catch(() => [] as string[]);
-    await Promise.all(names.map((n) => this.check(n)));
+    names.forEach((n) => this.safeCheck(n));
+  }
+
+  private safeCheck(id: string, attempt = 0): void {
+    this.check(id, attempt).catch((err: Error) => warn('runtime', `exit of ${id}: ${err.message}`));
   }
 
   private async check(id: string, attempt = 0): Promise<void> {
-    if (id.startsWith('.') || this.inFlight.has(id)) return;
+    // conmon writes <id>.XXXXXX and renames it (g_file_set_contents); container ids never contain a dot.
+    if (id.includes('.') || this.inFlight.has(id)) return;
     this.inFlight.add(id);
     try {
       // Removal fires the watcher too: only a file still present in the exit dir is news.
@@ -43,7 +48,7 @@ export class ExitWatcher {
       const status = text.trim() ? await readExitStatus(this.paths, id) : undefined;
       // The file can be seen before conmon has written its content; look again shortly.
       if (!status) {
-        if (attempt < 20) setTimeout(() => void this.check(id, attempt + 1), 25).unref();
+        if (attempt < 20) setTimeout(() => this.safeCheck(id, attempt + 1), 25).unref();
         return;
       }
       for (const cb of this.callbacks) {

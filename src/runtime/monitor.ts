@@ -116,7 +116,9 @@ export async function createWithConmon(o: ConmonOptions, p: MonitorPaths, timeou
   const sync = child.stdio[3] as Readable;
   const startPipe = child.stdio[4] as Writable;
   startPipe.on('error', () => { /* conmon may already have exited */ });
-  startPipe.end(Buffer.from([0]));
+  // Close our end once written: conmon keeps its end for its lifetime, and an open handle here would
+  // keep the daemon's event loop (and this container's conmon) tied together.
+  startPipe.end(Buffer.from([0]), () => startPipe.destroy());
   const line = await readLine(sync, timeoutMs).catch(async (err: Error) => {
     throw createError(await runtimeFailure(dir, err.message));
   });
@@ -141,7 +143,8 @@ export async function readExitStatus(p: MonitorPaths, id: string): Promise<ExitS
   for (const file of [join(dir, 'exit'), join(p.exitDir, id)]) {
     const text = await readFile(file, 'utf8').catch(() => '');
     if (!/^-?\d+/.test(text.trim())) continue;
-    const st = await stat(file, { bigint: true });
+    const st = await stat(file, { bigint: true }).catch(() => undefined);
+    if (!st) continue;
     const oomKilled = await stat(join(dir, 'oom')).then(() => true, () => false);
     return { exitCode: Number.parseInt(text.trim(), 10), oomKilled, finishedAt: nanoTime(st.mtimeNs) };
   }

@@ -108,10 +108,21 @@ describe('Runtime with conmon and runc', { skip }, () => {
     assert.equal(await rt.state(id), undefined);
   });
 
+  test('an OOM kill is detected (conmon\'s oom file)', async () => {
+    const id = `wharf-t5-${process.pid}`;
+    const exited = exitOf(id);
+    // The shell keeps the whole substitution in memory, far beyond the 16 MiB limit.
+    await createCtr(id, ['sh', '-c', 'x=$(head -c 100000000 /dev/zero | tr "\\0" a); echo survived'], { memory: 16 << 20 });
+    await rt.start(id);
+    assert.deepEqual({ ...(await exited), finishedAt: '' }, { exitCode: 137, oomKilled: true, finishedAt: '' });
+  });
+
   test('a running container is found again by a new Runtime (daemon restart), and its exit reported', async (t) => {
     const id = `wharf-t4-${process.pid}`;
     const { pid } = await createCtr(id, ['sleep', '30']);
     await rt.start(id);
+    // The old instance stops watching, as a stopped daemon would: two watchers would race for the exit file.
+    rt.close();
     const rt2 = await Runtime.open({ dataRoot: join(dir, 'data') });
     assert.deepEqual(await rt2.state(id), { status: 'running', pid });
     const conmonPid = Number(readFileSync(join(dir, 'data/runtime/c', id, 'conmon.pid'), 'utf8'));
@@ -122,14 +133,5 @@ describe('Runtime with conmon and runc', { skip }, () => {
     await rt2.kill(id, 'SIGKILL');
     assert.equal((await got).exitCode, 137);
     rt2.close();
-  });
-
-  test('an OOM kill is detected (conmon\'s oom file)', async () => {
-    const id = `wharf-t5-${process.pid}`;
-    const exited = exitOf(id);
-    // The shell keeps the whole substitution in memory, far beyond the 16 MiB limit.
-    await createCtr(id, ['sh', '-c', 'x=$(head -c 100000000 /dev/zero | tr "\\0" a); echo survived'], { memory: 16 << 20 });
-    await rt.start(id);
-    assert.deepEqual({ ...(await exited), finishedAt: '' }, { exitCode: 137, oomKilled: true, finishedAt: '' });
   });
 });

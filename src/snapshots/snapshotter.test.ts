@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import * as tar from 'tar-stream';
 import { isNotFound } from '../errors.js';
 import { chainIds, Snapshotter } from './index.js';
-import { makeTar } from './unpack.test.js';
+import { makeTar } from './testsuite.js';
 
 const isRoot = process.getuid?.() === 0;
 let root = '';

@@ -6,12 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import * as tar from 'tar-stream';
 import { isInvalidParameter } from '../errors.js';
 import { native, run } from '../sys/index.js';
 import { Snapshotter, decompress, unpackTar } from './index.js';
+import { makeTar, type H } from './testsuite.js';
 
-type H = Partial<tar.Header> & { name: string };
 const dirs: string[] = [];
 after(async () => { for (const d of dirs) await rm(d, { recursive: true, force: true }); });
 
@@ -19,16 +18,6 @@ async function tmp(): Promise<string> {
   const d = await mkdtemp(join(tmpdir(), 'wharf-unpack-'));
   dirs.push(d);
   return d;
-}
-
-/** Builds a tar in memory from entries (tests only: real code streams). */
-export async function makeTar(entries: Array<[H, string?]>): Promise<Buffer> {
-  const pack = tar.pack();
-  for (const [h, body] of entries) pack.entry(h, body ?? '');
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const c of pack) chunks.push(Buffer.from(c as Uint8Array));
-  return Buffer.concat(chunks);
 }
 
 test('unpack keeps modes, owners, mtimes, links, devices, xattrs and converts whiteouts', async () => {

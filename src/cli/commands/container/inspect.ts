@@ -1,0 +1,26 @@
+// docker container inspect.
+import type { Command, Ctx } from '../../command.js';
+import { errorText } from '../../command.js';
+import type { FlagValues } from '../../flags.js';
+import { inspectAll } from '../../inspect-output.js';
+
+async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number> {
+  const client = await ctx.client();
+  return inspectAll(ctx, flags.format as string | undefined, args, async (ref) => {
+    try { return await client.inspectRaw('container', ref, flags.size === true); } catch (err) { throw new Error(errorText(err)); }
+  });
+}
+
+const command: Command = {
+  spec: {
+    use: '[OPTIONS] CONTAINER [CONTAINER...]',
+    short: 'Display detailed information on one or more containers',
+    flags: [
+      { name: 'format', short: 'f', type: 'string', usage: 'Format the output using the given Go template' },
+      { name: 'size', short: 's', type: 'bool', usage: 'Display total file sizes' },
+    ],
+    args: { kind: 'min', n: 1 },
+  },
+  run,
+};
+export default command;

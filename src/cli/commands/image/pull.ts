@@ -1,0 +1,44 @@
+// docker pull: "Using default tag: latest" when none is given, progress lines, then the full reference.
+import type { Command, Ctx } from '../../command.js';
+import type { FlagValues } from '../../flags.js';
+import { parseRef } from '../../image-ref.js';
+import { displayJsonMessages } from './json-messages.js';
+
+/** reference.ParseNormalizedNamed(...).String(): "docker.io/library/busybox:latest". */
+export function fullReference(name: string, tag?: string, digest?: string): string {
+  const parts = name.split('/');
+  const hasDomain = parts.length > 1 && (parts[0]!.includes('.') || parts[0]!.includes(':') || parts[0] === 'localhost');
+  const full = hasDomain ? name : parts.length === 1 ? `docker.io/library/${name}` : `docker.io/${name}`;
+  return `${full}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
+}
+
+async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number> {
+  const ref = parseRef(args[0]!);
+  const all = flags['all-tags'] === true;
+  let tag = ref.tag;
+  if (!all && !tag && !ref.digest) {
+    tag = 'latest';
+    if (flags.quiet !== true) ctx.io.out('Using default tag: latest\n');
+  }
+  const client = await ctx.client();
+  const res = await client.imageCreate(ref.name, all ? undefined : ref.digest ?? tag, flags.platform as string | undefined);
+  await displayJsonMessages(res, flags.quiet === true ? () => undefined : (s) => ctx.io.out(s));
+  ctx.io.out(`${fullReference(ref.name, all ? undefined : tag, ref.digest)}\n`);
+  return 0;
+}
+
+const command: Command = {
+  spec: {
+    use: '[OPTIONS] NAME[:TAG|@DIGEST]',
+    short: 'Pull an image or a repository from a registry',
+    flags: [
+      { name: 'all-tags', short: 'a', type: 'bool', usage: 'Download all tagged images in the repository' },
+      { name: 'disable-content-trust', type: 'bool', usage: 'Skip image verification', defaultText: 'true' },
+      { name: 'platform', type: 'string', usage: 'Set platform if server is multi-platform capable' },
+      { name: 'quiet', short: 'q', type: 'bool', usage: 'Suppress verbose output' },
+    ],
+    args: { kind: 'exact', n: 1 },
+  },
+  run,
+};
+export default command;

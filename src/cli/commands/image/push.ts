@@ -1,0 +1,34 @@
+// docker push: progress lines from the daemon on stdout.
+import type { Command, Ctx } from '../../command.js';
+import type { FlagValues } from '../../flags.js';
+import { parseRef } from '../../image-ref.js';
+import { displayJsonMessages } from './json-messages.js';
+
+async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number> {
+  const ref = parseRef(args[0]!);
+  const all = flags['all-tags'] === true;
+  let tag = ref.tag;
+  if (!all && !tag) {
+    tag = 'latest';
+    if (flags.quiet !== true) ctx.io.out('Using default tag: latest\n');
+  }
+  const client = await ctx.client();
+  const res = await client.imagePush(ref.name, all ? undefined : tag);
+  await displayJsonMessages(res, flags.quiet === true ? () => undefined : (s) => ctx.io.out(s));
+  return 0;
+}
+
+const command: Command = {
+  spec: {
+    use: '[OPTIONS] NAME[:TAG]',
+    short: 'Push an image or a repository to a registry',
+    flags: [
+      { name: 'all-tags', short: 'a', type: 'bool', usage: 'Push all tagged images in the repository' },
+      { name: 'disable-content-trust', type: 'bool', usage: 'Skip image signing', defaultText: 'true' },
+      { name: 'quiet', short: 'q', type: 'bool', usage: 'Suppress verbose output' },
+    ],
+    args: { kind: 'exact', n: 1 },
+  },
+  run,
+};
+export default command;

@@ -1,0 +1,63 @@
+// docker/cli's cli/command/inspect: IndentedInspector (a JSON array of the raw elements, json.Indent'ed
+// with four spaces) or TemplateInspector (one rendered line per element).
+import { compileTemplate, type Template } from './format/index.js';
+import { StatusError, type Ctx } from './command.js';
+
+/** Go's json.Indent(dst, src, "", indent): whitespace between tokens replaced, strings untouched. */
+export function jsonIndent(src: string, indent = '    '): string {
+  let out = '';
+  let depth = 0;
+  let needIndent = false;
+  const newline = () => { out += `\n${indent.repeat(depth)}`; };
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') continue;
+    if (needIndent && c !== ']' && c !== '}') { needIndent = false; depth++; newline(); }
+    if (c === '"') {
+      let j = i + 1;
+      while (j < src.length && src[j] !== '"') j += src[j] === '\\' ? 2 : 1;
+      out += src.slice(i, j + 1);
+      i = j;
+      continue;
+    }
+    switch (c) {
+      case '{': case '[': out += c; needIndent = true; break;
+      case ',': out += c; newline(); break;
+      case ':': out += ': '; break;
+      case '}': case ']':
+        if (needIndent) needIndent = false;
+        else { depth--; newline(); }
+        out += c;
+        break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+export interface InspectTarget { name: string; fetch(): Promise<string> }
+
+/** Inspects each reference; prints the array or template lines; errors joined on stderr, exit 1. */
+export async function inspectAll(ctx: Ctx, format: string | undefined, refs: string[], fetch: (ref: string) => Promise<string>): Promise<number> {
+  let tmpl: Template | undefined;
+  if (format) {
+    try { tmpl = compileTemplate(format); } catch (err) { throw new Error(`Template parsing error: ${(err as Error).message}`); }
+  }
+  const raws: string[] = [];
+  let lines = '';
+  const errs: string[] = [];
+  for (const ref of refs) {
+    let raw: string;
+    try { raw = await fetch(ref); } catch (err) { errs.push((err as Error).message); continue; }
+    if (!tmpl) { raws.push(raw.trim()); continue; }
+    try {
+      lines += `${tmpl.execute(JSON.parse(raw))}\n`;
+    } catch (err) {
+      errs.push(`template parsing error: ${(err as Error).message}`);
+    }
+  }
+  if (tmpl) ctx.io.out(lines === '' ? '\n' : lines);
+  else ctx.io.out(raws.length ? `${jsonIndent(`[${raws.join(',')}]`)}\n` : '[]\n');
+  if (errs.length) throw new StatusError(errs.join('\n'), 1);
+  return 0;
+}

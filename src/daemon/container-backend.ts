@@ -1,0 +1,114 @@
+// The container half of the API Backend: each method translates the API's options into one
+// ContainerManager call and the record into Docker's JSON view.
+import type { Readable } from 'node:stream';
+import type { ContainerBackend, JsonObject } from '../api/index.js';
+import { listContainers, inspectView, summaryView, type ContainerManager, type ContainerRecord } from '../containers/index.js';
+import { NotImplemented, isNotModified } from '../errors.js';
+import type { ImageStore } from '../images/index.js';
+import type { Runtime } from '../runtime/index.js';
+import { networkView } from './network-view.js';
+import { topContainer } from './top.js';
+
+export interface ContainerDeps { containers: ContainerManager; images: ImageStore; runtime: Runtime }
+
+async function sizes(d: ContainerDeps, rec: ContainerRecord): Promise<{ rw: number; rootFs: number }> {
+  const snaps = d.containers.deps.snapshots;
+  const rw = await snaps.usage(rec.Id).catch(() => 0);
+  return { rw, rootFs: rw + snaps.parentSize(rec.Id) };
+}
+
+/** docker ps shows the image as the user named it while that name still points at the same image. */
+async function imageName(d: ContainerDeps, rec: ContainerRecord): Promise<string> {
+  const ref = rec.Config.Image;
+  if (tryGet(d, ref)?.id === rec.Image) return ref;
+  return rec.Image.replace(/^sha256:/, '').slice(0, 12) === ref ? ref : rec.Image;
+}
+
+function tryGet(d: ContainerDeps, ref: string): { id: string } | undefined {
+  try { return d.images.get(ref); } catch { return undefined; }
+}
+
+export function containerBackend(d: ContainerDeps): Omit<ContainerBackend, 'createExec' | 'startExec' | 'resizeExec' | 'inspectExec'> {
+  const m = d.containers;
+  const isAncestor = (rec: ContainerRecord, ancestor: string): boolean => {
+    const img = tryGet(d, ancestor);
+    return img ? img.id === rec.Image : rec.Config.Image === ancestor;
+  };
+  return {
+    async listContainers(opts) {
+      const list = listContainers(m.store.all(), { all: opts.all, limit: opts.limit, filters: opts.filters, resolve: (r) => m.store.get(r), isAncestor });
+      return Promise.all(list.map(async (rec) => summaryView(rec, await imageName(d, rec), networkView(rec), opts.size ? await sizes(d, rec) : undefined)));
+    },
+    createContainer(opts, body) { return m.create(opts.name, body); },
+    async inspectContainer(id, opts) {
+      const rec = m.store.get(id);
+      const paths = { dir: m.store.dir(rec.Id), logPath: m.logPath(rec.Id), graphDriver: m.deps.snapshots.graphDriver(rec.Id) };
+      return inspectView(rec, paths, networkView(rec), opts.size ? await sizes(d, rec) : undefined);
+    },
+    startContainer(id) { return m.start(id); },
+    stopContainer(id, opts) { return m.stop(id, opts.t); },
+    restartContainer(id, opts) { return m.restart(id, opts.t); },
+    killContainer(id, opts) { return m.kill(id, opts.signal || 'SIGKILL'); },
+    async waitContainer(id, condition, ctx) {
+      return { result: m.wait(id, condition, ctx.signal) };
+    },
+    removeContainer(id, opts) { return m.remove(id, { force: opts.force, volumes: opts.v }); },
+    renameContainer(id, name) { return m.rename(id, name); },
+    pauseContainer(id) { return m.pause(id); },
+    unpauseContainer(id) { return m.unpause(id); },
+    async pruneContainers(filters) {
+      const deleted: string[] = [];
+      let reclaimed = 0;
+      const candidates = listContainers(m.store.all(), { all: true, filters: pruneFilters(filters), resolve: (r) => m.store.get(r), isAncestor })
+        .filter((r) => r.State.Status === 'exited' || r.State.Status === 'created' || r.State.Status === 'dead');
+      for (const rec of candidates) {
+        const size = await m.deps.snapshots.usage(rec.Id).catch(() => 0);
+        try { await m.remove(rec.Id, {}); deleted.push(rec.Id); reclaimed += size; } catch { /* in use meanwhile */ }
+      }
+      d.containers.deps.events.publish('container', 'prune', '', { reclaimed: String(reclaimed) });
+      return { ContainersDeleted: deleted.length ? deleted : null, SpaceReclaimed: reclaimed };
+    },
+    async containerLogs(id, opts, ctx) {
+      const { tty, entries } = m.logs(id, { ...opts, signal: ctx.signal });
+      return { tty, output: withTimestamps(entries, opts.timestamps) };
+    },
+    async attachContainer(id, opts) {
+      const a = await m.attach(id, opts);
+      return { tty: a.tty, output: a.output, pipeStdin: (input: Readable) => a.pipeStdin(input), close: () => a.close() };
+    },
+    topContainer(id, psArgs) { return topContainer(d, id, psArgs); },
+    async containerChanges(id) {
+      const rec = m.store.get(id);
+      const changes = await m.deps.snapshots.changes(rec.Id) as unknown as JsonObject[];
+      return changes.length ? changes : null;
+    },
+    async exportContainer() { throw new NotImplemented('export is not implemented yet'); },
+    async resizeContainer(id, opts) {
+      const rec = m.store.get(id);
+      if (rec.State.Status !== 'running') return;
+      const handle = await d.runtime.attach(rec.Id);
+      handle.resize(opts.h, opts.w);
+      handle.close();
+    },
+    async containerStats() { throw new NotImplemented('stats is not implemented yet'); },
+    async updateContainer() { throw new NotImplemented('update is not implemented yet'); },
+    async getArchive() { throw new NotImplemented('copying files is not implemented yet'); },
+    async headArchive() { throw new NotImplemented('copying files is not implemented yet'); },
+    async putArchive() { throw new NotImplemented('copying files is not implemented yet'); },
+  };
+}
+
+/** Prune accepts until= and label= filters (and label!=); the rest of ps's filters are not allowed. */
+function pruneFilters(filters: Record<string, string[]>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  if (filters.label) out.label = filters.label;
+  return out;
+}
+
+async function* withTimestamps(entries: AsyncIterable<{ stream: 'stdout' | 'stderr'; time: string; data: Buffer }>, timestamps: boolean): AsyncGenerator<{ stream: 'stdout' | 'stderr'; data: Buffer }> {
+  for await (const e of entries) {
+    yield { stream: e.stream, data: timestamps ? Buffer.concat([Buffer.from(`${e.time} `), e.data]) : e.data };
+  }
+}
+
+export { isNotModified };

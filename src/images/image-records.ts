@@ -1,0 +1,205 @@
+// The image store: records (config blob + imagedb metadata), references, lookup the way Docker's
+// GetImage does, tag/untag/delete with Docker's conflict rules, and layer ingestion into the snapshotter.
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { Conflict, NotFound } from '../errors.js';
+import { Snapshotter, chainIds, decompress, type LayerInfo } from '../snapshots/index.js';
+import { layout, readJson, writeJsonAtomic } from '../store/index.js';
+import { warn } from '../sys/index.js';
+import { ContentStore } from './content-store.js';
+import { familiarString, parseReference, withDefaultTag, type Reference } from './reference.js';
+import { ReferenceStore } from './reference-store.js';
+import type { ContainerUse, DeleteItem, EventFn, ImageConfig, ImageMeta, ImageRecord, RemoveOptions } from './types.js';
+
+export const ZERO_TIME = '0001-01-01T00:00:00Z';
+const short = (id: string): string => id.replace(/^sha256:/, '').slice(0, 12);
+
+export interface ImageStoreOptions {
+  onEvent?: EventFn;
+  /** Share the daemon's snapshotter; opened on the same data root when absent. */
+  snapshotter?: Snapshotter;
+}
+
+export class ImageStoreCore {
+  protected readonly images = new Map<string, ImageRecord>();
+
+  protected constructor(
+    readonly dataRoot: string,
+    readonly content: ContentStore,
+    readonly refs: ReferenceStore,
+    readonly snapshots: Snapshotter,
+    protected readonly onEvent: EventFn,
+  ) {}
+
+  protected static async openParts(dataRoot: string, opts: ImageStoreOptions) {
+    await rm(layout.imageTmpDir(dataRoot), { recursive: true, force: true });
+    await mkdir(layout.imageDbDir(dataRoot), { recursive: true, mode: 0o700 });
+    await mkdir(layout.imageTmpDir(dataRoot), { recursive: true, mode: 0o700 });
+    return {
+      content: await ContentStore.open(dataRoot),
+      refs: await ReferenceStore.open(dataRoot),
+      snapshots: opts.snapshotter ?? await Snapshotter.open(dataRoot),
+      onEvent: opts.onEvent ?? (() => undefined),
+    };
+  }
+
+  protected async loadRecords(): Promise<void> {
+    for (const name of await readdir(layout.imageDbDir(this.dataRoot))) {
+      if (!/^[0-9a-f]{64}\.json$/.test(name)) continue;
+      const id = `sha256:${name.slice(0, 64)}`;
+      try {
+        const meta = await readJson<ImageMeta>(layout.imageMetaPath(this.dataRoot, name.slice(0, 64)));
+        this.images.set(id, this.record(id, await this.content.readBytes(id), meta));
+      } catch (err) {
+        warn('images', `skipping image ${id}: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private record(id: string, bytes: Buffer, meta: ImageMeta): ImageRecord {
+    const config = JSON.parse(bytes.toString('utf8')) as ImageConfig;
+    const diffIds = config.rootfs?.diff_ids ?? [];
+    const chainId = chainIds(diffIds).pop();
+    let size = 0;
+    for (let c = chainId; c; c = this.snapshots.layer(c)?.parent) {
+      const info = this.snapshots.layer(c);
+      if (!info) throw new NotFound(`layer ${c} does not exist`);
+      size += info.size;
+    }
+    return { id, config, diffIds, chainId, size, meta };
+  }
+
+  /** Decompresses `input`, stores it as a blob (by diffID) and unpacks it once on top of `parent`. */
+  async ingestLayer(parent: string | undefined, input: Readable, expectedDiffId?: string): Promise<LayerInfo> {
+    const { digest } = await this.content.write(await decompress(input), expectedDiffId);
+    return this.snapshots.applyLayer(parent, digest, this.content.read(digest));
+  }
+
+  /** Records an image whose layers are already ingested; the config bytes are kept verbatim. */
+  async addImage(configBytes: Buffer, meta: ImageMeta = {}): Promise<ImageRecord> {
+    const id = `sha256:${createHash('sha256').update(configBytes).digest('hex')}`;
+    const existing = this.images.get(id);
+    if (existing) return existing;
+    await this.content.writeBytes(configBytes, id);
+    const rec = this.record(id, configBytes, meta);
+    await writeJsonAtomic(layout.imageMetaPath(this.dataRoot, id.slice(7)), meta);
+    this.images.set(id, rec);
+    return rec;
+  }
+
+  list(): ImageRecord[] { return [...this.images.values()]; }
+
+  /** Docker's GetImage: full or short ID, then name[:tag]/digest, then unambiguous ID prefix. */
+  get(refOrId: string): ImageRecord {
+    const id = /^(sha256:)?[0-9a-f]{64}$/.test(refOrId) ? `sha256:${refOrId.replace(/^sha256:/, '')}` : undefined;
+    if (id) {
+      const rec = this.images.get(id);
+      if (rec) return rec;
+      throw new NotFound(`No such image: ${refOrId}`);
+    }
+    let ref: Reference | undefined;
+    try { ref = withDefaultTag(parseReference(refOrId)); } catch { ref = undefined; }
+    const byRef = ref && this.refs.get(ref);
+    if (byRef && this.images.has(byRef)) return this.images.get(byRef)!;
+    const prefix = refOrId.replace(/^sha256:/, '');
+    if (/^[0-9a-f]+$/.test(prefix)) {
+      const hits = [...this.images.keys()].filter((k) => k.startsWith(`sha256:${prefix}`));
+      if (hits.length === 1) return this.images.get(hits[0]!)!;
+    }
+    throw new NotFound(`No such image: ${refOrId}`);
+  }
+
+  repoTags(id: string): string[] {
+    return this.refs.referencesTo(id).filter((r) => r.tag !== undefined).map(familiarString);
+  }
+
+  repoDigests(id: string): string[] {
+    return this.refs.referencesTo(id).filter((r) => r.digest !== undefined).map(familiarString);
+  }
+
+  /** The parent chainID a container snapshot is prepared on. */
+  layerChain(imageId: string): string | undefined { return this.get(imageId).chainId; }
+
+  /** Points `ref` at `id`; returns the image ID it used to point at (Docker's load prints a rename notice). */
+  async setReference(ref: Reference, id: string): Promise<string | undefined> {
+    const old = await this.refs.set(ref, id);
+    const rec = this.images.get(id)!;
+    rec.meta = { ...rec.meta, lastTagTime: new Date().toISOString() };
+    await writeJsonAtomic(layout.imageMetaPath(this.dataRoot, id.slice(7)), rec.meta);
+    this.onEvent('tag', id, { name: familiarString(ref) });
+    return old !== id ? old : undefined;
+  }
+
+  /** POST /images/{name}/tag. */
+  async tag(source: string, repo: string, tag?: string): Promise<void> {
+    const rec = this.get(source);
+    const ref = withDefaultTag(parseReference(tag ? `${repo}:${tag}` : repo));
+    await this.setReference(ref, rec.id);
+  }
+
+  /** DELETE /images/{name}: Docker's ImageDelete (daemon/images/image_delete.go). */
+  async remove(refOrId: string, opts: RemoveOptions = {}): Promise<DeleteItem[]> {
+    const rec = this.get(refOrId);
+    const users = usersOf(opts, rec.id);
+    const records: DeleteItem[] = [];
+    const refs = this.refs.referencesTo(rec.id);
+    const byId = rec.id.includes(refOrId.replace(/^sha256:/, '')) && /^(sha256:)?[0-9a-f]+$/.test(refOrId);
+    if (!byId) {
+      const ref = withDefaultTag(parseReference(refOrId));
+      if (!opts.force && singleReference(refs) && users.length > 0) {
+        throw new Conflict(`conflict: unable to remove repository reference "${refOrId}" (must force) - container ${short(users[0]!.id)} is using its referenced image ${short(rec.id)}`);
+      }
+      await this.untag(ref, rec.id, records);
+      if (this.refs.referencesTo(rec.id).length > 0) return records;
+    } else if (singleReference(refs)) {
+      this.checkConflicts(rec, users, opts.force ? 'hard' : 'soft-no-refs');
+      for (const ref of refs) await this.untag(ref, rec.id, records);
+    }
+    this.checkConflicts(rec, users, opts.force ? 'hard' : 'soft');
+    for (const ref of this.refs.referencesTo(rec.id)) await this.untag(ref, rec.id, records);
+    await this.deleteRecord(rec, records);
+    return records;
+  }
+
+  private async untag(ref: Reference, id: string, records: DeleteItem[]): Promise<void> {
+    await this.refs.delete(ref);
+    records.push({ Untagged: familiarString(ref) });
+    this.onEvent('untag', id, { name: familiarString(ref) });
+  }
+
+  private checkConflicts(rec: ImageRecord, users: ContainerUse[], level: 'hard' | 'soft' | 'soft-no-refs'): void {
+    const fail = (hard: boolean, msg: string) => new Conflict(`conflict: unable to delete ${short(rec.id)} (${hard ? 'cannot be forced' : 'must be forced'}) - ${msg}`);
+    if (this.list().some((i) => i.meta.parent === rec.id)) throw fail(true, 'image has dependent child images');
+    const running = users.find((u) => u.running);
+    if (running) throw fail(true, `image is being used by running container ${short(running.id)}`);
+    if (level === 'hard') return;
+    if (level === 'soft' && this.refs.referencesTo(rec.id).length > 1) throw fail(false, 'image is referenced in multiple repositories');
+    if (users.length > 0) throw fail(false, `image is being used by stopped container ${short(users[0]!.id)}`);
+  }
+
+  /** Drops the record, its config blob, and every layer (and layer blob) no remaining image needs. */
+  protected async deleteRecord(rec: ImageRecord, records: DeleteItem[]): Promise<void> {
+    await rm(layout.imageMetaPath(this.dataRoot, rec.id.slice(7)), { force: true });
+    this.images.delete(rec.id);
+    if (!this.list().some((i) => i.id === rec.id)) await this.content.delete(rec.id);
+    this.onEvent('delete', rec.id, { name: rec.id });
+    records.push({ Deleted: rec.id });
+    const removed = await this.snapshots.pruneLayers(this.list().map((i) => i.chainId).filter((c): c is string => !!c));
+    for (const c of removed) records.push({ Deleted: c });
+    const liveDiffs = new Set(this.list().flatMap((i) => i.diffIds));
+    for (const d of rec.diffIds) if (!liveDiffs.has(d)) await this.content.delete(d);
+  }
+}
+
+function usersOf(opts: RemoveOptions, id: string): ContainerUse[] {
+  const u = opts.isUsed?.(id);
+  if (u === true) return [{ id: '', running: false }];
+  return Array.isArray(u) ? u : [];
+}
+
+/** Docker's isSingleReference: at most one tag, and every reference within one repository. */
+function singleReference(refs: Reference[]): boolean {
+  if (refs.filter((r) => r.tag !== undefined).length > 1) return false;
+  return new Set(refs.map((r) => r.name)).size <= 1;
+}

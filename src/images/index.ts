@@ -1,0 +1,11 @@
+// images/: content-addressed blobs, image records, references (Docker's normalization), import/commit,
+// save/load in Docker's and OCI's layouts, and the Engine API's image JSON.
+export { ImageStore, DOCKER_VERSION } from './image-store.js';
+export type { ImportOptions, CommitOptions, PruneOptions } from './image-store.js';
+export type { ImageStoreOptions } from './image-records.js';
+export { ContentStore } from './content-store.js';
+export { parseReference, normalize, familiarName, familiarString, withDefaultTag, INVALID_FORMAT } from './reference.js';
+export type { Reference } from './reference.js';
+export { applyChanges } from './changes.js';
+export type { ContainerUse, DeleteItem, EventFn, ImageConfig, ImageMeta, ImageRecord, RemoveOptions } from './types.js';
+export { filterImages, globMatch } from './list.js';
