@@ -76,9 +76,10 @@ export function inspectView(rec: ContainerRecord, paths: RecordPaths, net: Netwo
   return view;
 }
 
-/** Docker shows the command as entrypoint+cmd joined by spaces (quoted per element only in --no-trunc? no: plain join). */
+/** dockerd's ps Command: path, then args with any arg containing a space wrapped in single quotes. */
 export function commandLine(rec: ContainerRecord): string {
-  return [rec.Path, ...rec.Args].join(' ');
+  if (!rec.Args.length) return rec.Path;
+  return `${rec.Path} ${rec.Args.map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}`;
 }
 
 export function summaryView(rec: ContainerRecord, imageName: string, net: NetworkView, sizes?: { rw: number; rootFs: number }): Record<string, unknown> {

@@ -6,6 +6,7 @@ import { NotImplemented } from '../errors.js';
 import type { EventBus } from '../events/index.js';
 import type { ImageStore } from '../images/index.js';
 import type { Runtime } from '../runtime/index.js';
+import { builtinNetworks, noVolumes } from './builtin-networks.js';
 import { containerBackend } from './container-backend.js';
 import type { DaemonFlags } from './flags.js';
 import { imageBackend } from './image-backend.js';
@@ -27,6 +28,8 @@ export function createBackend(d: BackendDeps): Backend {
     ...systemBackend({ facts: d.facts, containers: d.containers, images: d.images, events: d.events }),
     ...containerBackend({ containers: d.containers, images: d.images, runtime: d.runtime }),
     ...imageBackend({ images: d.images, containers: d.containers }),
+    ...builtinNetworks(),
+    ...noVolumes(),
     createExec: notYet('exec'),
     startExec: notYet('exec'),
     resizeExec: notYet('exec'),

@@ -85,7 +85,7 @@ test('kill, wait, restart, pause and unpause', { skip: skipUnlessRoot }, async (
 test('name conflicts are 409 and rename frees the old name', { skip: skipUnlessRoot }, () => {
   ok(d.wharf(['create', '--name', 'dup', 'busybox', 'true']));
   const again = d.wharf(['create', '--name', 'dup', 'busybox', 'true']);
-  assert.equal(again.code, 125);
+  assert.equal(again.code, 1);
   assert.match(again.stderr, /Conflict. The container name "\/dup" is already in use by container/);
   ok(d.wharf(['rename', 'dup', 'dup2']));
   ok(d.wharf(['create', '--name', 'dup', 'busybox', 'true']));
