@@ -23,6 +23,9 @@ const results = await Promise.allSettled([
     entryPoints: { [name]: name === 'wharf' ? 'src/cli/main.ts' : 'src/daemon/main.ts' },
     outdir: 'dist/bin',
     bundle: true,
+    // The CLI loads each command lazily: split so `wharf ps` parses only what ps needs.
+    splitting: name === 'wharf',
+    chunkNames: 'chunks/[name]-[hash]',
     packages: 'external',
     sourcemap: false,
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },

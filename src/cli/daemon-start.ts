@@ -31,8 +31,10 @@ export async function connectClient(hostFlag: string | undefined, env: NodeJS.Pr
   const socketPath = parseHost(url).socketPath;
   if (!isDefault || !socketPath || process.getuid?.() !== 0) return client;
   if (!(await needsStart(socketPath))) return client;
-  const daemon = join(dirname(fileURLToPath(import.meta.url)), 'wharfd.js');
-  if (!existsSync(daemon)) return client;
+  // The bundle sits at dist/bin/wharf.js (this code may also land in dist/bin/chunks/): wharfd.js is beside it.
+  const dir = dirname(fileURLToPath(import.meta.url));
+  const daemon = [join(dir, 'wharfd.js'), join(dir, '..', 'wharfd.js')].find((p) => existsSync(p));
+  if (!daemon) return client;
   const { start } = await import('../sys/index.js');
   const fd = openSync(WHARFD_LOG, 'a');
   try {

@@ -253,8 +253,11 @@ export class ContainerManager {
       await Promise.race([exited, sleep(10_000)]);
     }
     await this.locks.run(rec.Id, async () => {
+      // An exited or never-started container was already cleaned up when it stopped (onExit / failed start);
+      // only a record left "running" (its exit not yet seen) still has runtime state and a mount.
+      const stale = rec.State.Status !== 'exited' && rec.State.Status !== 'created';
       rec.State = { ...rec.State, Status: 'removing' };
-      await this.cleanupAfterStop(rec);
+      if (stale) await this.cleanupAfterStop(rec);
       await this.deps.snapshots.remove(rec.Id);
       await this.store.delete(rec);
     });

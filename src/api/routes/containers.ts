@@ -121,7 +121,8 @@ export const containerRoutes: Route[] = [
     sendEmpty(r.res, 200);
   }),
   route('POST', '/containers/{name}/start', async (r) => {
-    await r.json(false); // pre-1.24 clients may still send a HostConfig here; dockerd ignores it since 1.24
+    // dockerd ignores a start body since 1.24 and checks no Content-Type (the 20.10 client sends text/plain).
+    r.req.resume();
     await r.backend.startContainer(id(r), { detachKeys: r.query.nonEmpty('detachKeys') }, r.ctx);
     sendEmpty(r.res, 204);
   }),
