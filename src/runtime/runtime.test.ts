@@ -89,9 +89,11 @@ describe('Runtime with conmon and runc', { skip }, () => {
     await rt.start(id);
     a.stdin.write('hello\n');
     a.stdin.end('world');
+    const ended = new Promise((r) => { a.output.once('end', r); a.output.once('close', r); });
     const status = await exited;
     assert.equal(status.exitCode, 0);
-    await new Promise((r) => setTimeout(r, 50));
+    // conmon closes the attach socket when it exits: everything the container wrote arrives before that.
+    await Promise.race([ended, new Promise((r) => setTimeout(r, 5000))]);
     a.close();
     assert.equal(Buffer.concat(chunks).toString(), 'hello\nworld');
     const logged = await collect(rt.readLogs(logPath, {}));
