@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   await d.start();
   try {
     d.importBusybox('busybox:latest');
-    const wharfMs = measure('wharf run --rm busybox true', [process.execPath, 'dist/bin/wharf.js', 'run', '--rm', 'busybox', 'true'], { WHARF_HOST: d.host });
+    const wharfMs = measure('wharf run --rm busybox true', ['bin/wharf', 'run', '--rm', 'busybox', 'true'], { WHARF_HOST: d.host });
     const dockerBin = ['/usr/bin/docker', '/usr/local/bin/docker'].find(existsSync);
     const dockerUp = dockerBin && spawnSync(dockerBin, ['version'], { stdio: 'ignore' }).status === 0;
     if (!dockerUp) { console.log('docker engine not running: no comparison'); return; }

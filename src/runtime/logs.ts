@@ -4,6 +4,8 @@
 // filled, or the process wrote no newline). Entries reproduce the container's bytes exactly: fragments of a
 // stream are joined with the record that completes them, "\n" is restored after F, and a final fragment is
 // returned as written. Streams from the file (never loads it whole); `tail` keeps only the last N entries.
+// A joined entry carries the time of its completing record: Docker's copier stamps a line when its newline
+// arrives, so `printf a; sleep 1; echo b` logs "ab" at the time of "b".
 import { open, stat, type FileHandle } from 'node:fs/promises';
 
 export interface LogEntry { stream: 'stdout' | 'stderr'; /** RFC 3339 with nanoseconds, UTC ("...Z"). */ time: string; data: Buffer }
@@ -63,6 +65,7 @@ export class EntryAssembler {
   push(rec: RawRecord): LogEntry | undefined {
     const p = this.pending[rec.stream] ?? { time: rec.time, parts: [] };
     p.parts.push(rec.data);
+    p.time = rec.time;
     if (rec.partial) { this.pending[rec.stream] = p; return undefined; }
     delete this.pending[rec.stream];
     return { stream: rec.stream, time: p.time, data: Buffer.concat([...p.parts, Buffer.from('\n')]) };

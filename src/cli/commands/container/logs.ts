@@ -4,15 +4,21 @@ import type { Command, Ctx } from '../../command.js';
 import type { FlagValues } from '../../flags.js';
 import { getTimestamp } from '../../timestamp.js';
 
+/** The docker client library's wording: `invalid value for "since": failed to parse value as time or duration: "x"`. */
+function timestampParam(flags: FlagValues, name: 'since' | 'until'): string | undefined {
+  const v = flags[name] as string | undefined;
+  if (!v) return undefined;
+  try { return getTimestamp(v); } catch (err) { throw new Error(`invalid value for "${name}": ${(err as Error).message}`, { cause: err }); }
+}
+
 async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number> {
   const client = await ctx.client();
-  const c = await client.containerInspect(args[0]!);
-  const since = flags.since as string | undefined;
-  const until = flags.until as string | undefined;
+  // docker/cli asks for the logs first and inspects afterwards, so a missing container reports the logs
+  // endpoint's 404 ("Error response from daemon: No such container: x").
   const res = await client.containerLogs(args[0]!, {
     stdout: true, stderr: true,
-    since: since ? getTimestamp(since) : undefined,
-    until: until ? getTimestamp(until) : undefined,
+    since: timestampParam(flags, 'since'),
+    until: timestampParam(flags, 'until'),
     timestamps: flags.timestamps === true || undefined,
     follow: flags.follow === true || undefined,
     tail: (flags.tail as string | undefined) ?? 'all',
@@ -20,9 +26,11 @@ async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number>
   });
   const off = ctx.onSignal('SIGINT', () => res.destroy());
   try {
+    const c = await client.containerInspect(args[0]!);
     await copyContainerStream(res, c.Config.Tty === true, { stdout: (b) => ctx.io.out(b), stderr: (b) => ctx.io.err(b) });
   } finally {
     off();
+    res.destroy();
   }
   return 0;
 }
