@@ -134,11 +134,15 @@ export class ContainerManager {
     };
   }
 
-  /** GET /containers/{id}/logs: the log as the container wrote it; follow ends when the container stops. */
-  logs(ref: string, opts: LogOptions): { tty: boolean; entries: AsyncIterable<LogEntry> } {
+  /**
+   * GET /containers/{id}/logs: the log as the container wrote it; follow ends when the container stops.
+   * With `details`, each entry starts with the json-file attributes and a space, as `docker logs --details`.
+   */
+  logs(ref: string, opts: LogOptions & { details?: boolean }): { tty: boolean; entries: AsyncIterable<LogEntry> } {
     const rec = this.store.get(ref);
     const isRunning = () => { const r = this.store.find(rec.Id); return !!r && (r.State.Status === 'running' || r.State.Status === 'paused'); };
-    return { tty: rec.Config.Tty, entries: this.deps.runtime.readLogs(this.logPath(rec.Id), { ...opts, isRunning }) };
+    const entries = this.deps.runtime.readLogs(this.logPath(rec.Id), { ...opts, isRunning });
+    return { tty: rec.Config.Tty, entries: opts.details ? withDetails(entries, logDetails(rec)) : entries };
   }
 
   /** Called when a monitor reports an exit (live, or found after a daemon restart). */
@@ -297,6 +301,31 @@ export class ContainerManager {
       if (!state || state.status === 'stopped') await this.onExit(rec.Id, { exitCode: 255, oomKilled: false, finishedAt: nowNano() });
     }
   }
+}
+
+/**
+ * moby's attrsByteSlice over logger.Info.ExtraAttributes: the container labels named by --log-opt labels
+ * (or matching labels-regex) and env vars named by env (or matching env-regex), sorted by key,
+ * query-escaped, joined with ","; empty when no such log options are set.
+ */
+export function logDetails(rec: Pick<ContainerRecord, 'Config' | 'HostConfig'>): string {
+  const cfg = rec.HostConfig.LogConfig?.Config ?? {};
+  const extra: Record<string, string> = {};
+  const labels = rec.Config.Labels ?? {};
+  const env = new Map((rec.Config.Env ?? []).map((e) => [e.slice(0, e.indexOf('=') < 0 ? e.length : e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+  const pick = (names: string | undefined, regex: string | undefined, from: Map<string, string>) => {
+    for (const n of (names ?? '').split(',')) if (n && from.has(n)) extra[n] = from.get(n)!;
+    if (regex) { const re = new RegExp(regex); for (const [k, v] of from) if (re.test(k)) extra[k] = v; }
+  };
+  pick(cfg.labels, cfg['labels-regex'], new Map(Object.entries(labels)));
+  pick(cfg.env, cfg['env-regex'], env);
+  const q = (s: string) => encodeURIComponent(s).replace(/%20/g, '+').replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return Object.keys(extra).sort().map((k) => `${q(k)}=${q(extra[k]!)}`).join(',');
+}
+
+async function* withDetails(entries: AsyncIterable<LogEntry>, details: string): AsyncGenerator<LogEntry> {
+  const prefix = Buffer.from(`${details} `);
+  for await (const e of entries) yield { ...e, data: Buffer.concat([prefix, e.data]) };
 }
 
 export function nowNano(): string {

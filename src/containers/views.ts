@@ -35,6 +35,7 @@ export function statusText(rec: ContainerRecord, now = Date.now()): string {
 
 export function inspectView(rec: ContainerRecord, paths: RecordPaths, net: NetworkView, sizes?: { rw: number; rootFs: number }): Record<string, unknown> {
   const s = rec.State;
+  const started = !s.StartedAt.startsWith('0001-');
   const view: Record<string, unknown> = {
     Id: rec.Id,
     Created: rec.Created,
@@ -54,10 +55,11 @@ export function inspectView(rec: ContainerRecord, paths: RecordPaths, net: Netwo
       FinishedAt: s.FinishedAt,
     },
     Image: rec.Image,
-    ResolvConfPath: `${paths.dir}/resolv.conf`,
-    HostnamePath: `${paths.dir}/hostname`,
-    HostsPath: `${paths.dir}/hosts`,
-    LogPath: paths.logPath,
+    // dockerd fills these in when the container first starts; a never-started container shows "".
+    ResolvConfPath: started ? `${paths.dir}/resolv.conf` : '',
+    HostnamePath: started ? `${paths.dir}/hostname` : '',
+    HostsPath: started ? `${paths.dir}/hosts` : '',
+    LogPath: started ? paths.logPath : '',
     Name: rec.Name,
     RestartCount: rec.RestartCount,
     Driver: 'overlay2',
@@ -91,13 +93,17 @@ export function summaryView(rec: ContainerRecord, imageName: string, net: Networ
     Command: commandLine(rec),
     Created: Math.floor(Date.parse(rec.Created) / 1000),
     Ports: [],
+  };
+  // Docker's types.Container tags both sizes omitempty: a container that wrote nothing has no SizeRw.
+  if (sizes?.rw) view.SizeRw = sizes.rw;
+  if (sizes?.rootFs) view.SizeRootFs = sizes.rootFs;
+  Object.assign(view, {
     Labels: rec.Config.Labels ?? {},
     State: rec.State.Status,
     Status: statusText(rec),
     HostConfig: { NetworkMode: rec.HostConfig.NetworkMode },
     NetworkSettings: net.summary,
     Mounts: [],
-  };
-  if (sizes) { view.SizeRw = sizes.rw; view.SizeRootFs = sizes.rootFs; }
+  });
   return view;
 }
