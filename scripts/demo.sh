@@ -12,7 +12,7 @@ say "wharf images"
 $wharf images
 say "wharf run --rm busybox:demo echo hello from a wharf container"
 $wharf run --rm busybox:demo echo hello from a wharf container
-say "wharf run -d --name demo-web busybox:demo sh -c 'while true; do date; sleep 1; done'"
+say "wharf run -d --name demo-web busybox:demo sh -c '... echo tick $i; sleep 1 ...'"
 $wharf rm -f demo-web >/dev/null 2>&1 || true
 $wharf run -d --name demo-web busybox:demo sh -c 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 1; done'
 sleep 2

@@ -30,6 +30,8 @@ export function createBackend(d: BackendDeps): Backend {
     ...imageBackend({ images: d.images, containers: d.containers }),
     ...builtinNetworks(),
     ...noVolumes(),
+    // No builder yet (issue 5): an empty build cache, so `system prune` and `builder prune` work.
+    async pruneBuildCache() { return { CachesDeleted: null, SpaceReclaimed: 0 }; },
     createExec: notYet('exec'),
     startExec: notYet('exec'),
     resizeExec: notYet('exec'),

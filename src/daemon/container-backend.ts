@@ -11,21 +11,26 @@ import { topContainer } from './top.js';
 
 export interface ContainerDeps { containers: ContainerManager; images: ImageStore; runtime: Runtime }
 
-async function sizes(d: ContainerDeps, rec: ContainerRecord): Promise<{ rw: number; rootFs: number }> {
+async function sizes(d: Pick<ContainerDeps, 'containers'>, rec: ContainerRecord): Promise<{ rw: number; rootFs: number }> {
   const snaps = d.containers.deps.snapshots;
   const rw = await snaps.usage(rec.Id).catch(() => 0);
   return { rw, rootFs: rw + snaps.parentSize(rec.Id) };
 }
 
 /** docker ps shows the image as the user named it while that name still points at the same image. */
-async function imageName(d: ContainerDeps, rec: ContainerRecord): Promise<string> {
+async function imageName(d: Pick<ContainerDeps, 'images'>, rec: ContainerRecord): Promise<string> {
   const ref = rec.Config.Image;
   if (tryGet(d, ref)?.id === rec.Image) return ref;
   return rec.Image.replace(/^sha256:/, '').slice(0, 12) === ref ? ref : rec.Image;
 }
 
-function tryGet(d: ContainerDeps, ref: string): { id: string } | undefined {
+function tryGet(d: Pick<ContainerDeps, 'images'>, ref: string): { id: string } | undefined {
   try { return d.images.get(ref); } catch { return undefined; }
+}
+
+/** ps's rows (newest first); /system/df reuses them with sizes, as dockerd's df lists containers with Size: true. */
+export function containerSummaries(d: Pick<ContainerDeps, 'containers' | 'images'>, list: ContainerRecord[], withSizes: boolean): Promise<Array<Record<string, unknown>>> {
+  return Promise.all(list.map(async (rec) => summaryView(rec, await imageName(d, rec), networkView(rec), withSizes ? await sizes(d, rec) : undefined)));
 }
 
 export function containerBackend(d: ContainerDeps): Omit<ContainerBackend, 'createExec' | 'startExec' | 'resizeExec' | 'inspectExec'> {
@@ -37,7 +42,7 @@ export function containerBackend(d: ContainerDeps): Omit<ContainerBackend, 'crea
   return {
     async listContainers(opts) {
       const list = listContainers(m.store.all(), { all: opts.all, limit: opts.limit, filters: opts.filters, resolve: (r) => m.store.get(r), isAncestor });
-      return Promise.all(list.map(async (rec) => summaryView(rec, await imageName(d, rec), networkView(rec), opts.size ? await sizes(d, rec) : undefined)));
+      return containerSummaries(d, list, !!opts.size);
     },
     createContainer(opts, body) { return m.create(opts.name, body); },
     async inspectContainer(id, opts) {

@@ -1,6 +1,7 @@
 // The system half of the API Backend: ping, version, info, df and events.
 import type { SystemBackend } from '../api/index.js';
-import type { ContainerManager } from '../containers/index.js';
+import { listContainers, type ContainerManager } from '../containers/index.js';
+import { containerSummaries } from './container-backend.js';
 import type { EventBus } from '../events/index.js';
 import type { ImageStore } from '../images/index.js';
 import { systemInfo, versionInfo, type EngineFacts } from './system-info.js';
@@ -22,22 +23,29 @@ export function systemBackend(d: SystemDeps): SystemBackend {
       }, listeners);
     },
     async df() {
-      const snaps = d.containers.deps.snapshots;
+      const snaps = d.images.snapshots;
       const images = await d.images.list();
-      const containers = d.containers.store.all();
-      const imageViews = await Promise.all(images.map(async (img) => {
-        const summary = d.images.summary(img) as Record<string, unknown>;
-        const used = containers.filter((c) => c.Image === img.id).length;
-        return { ...summary, Containers: used, SharedSize: -1 };
-      }));
-      const containerViews = await Promise.all(containers.map(async (c) => ({
-        Id: c.Id, Names: [c.Name], Image: c.Config.Image, ImageID: c.Image, Command: [c.Path, ...c.Args].join(' '),
-        Created: Math.floor(Date.parse(c.Created) / 1000), Ports: [], SizeRw: await snaps.usage(c.Id).catch(() => 0),
-        SizeRootFs: 0, Labels: c.Config.Labels ?? {}, State: c.State.Status, Status: '', HostConfig: { NetworkMode: c.HostConfig.NetworkMode },
-        NetworkSettings: { Networks: {} }, Mounts: [],
-      })));
-      const layersSize = imageViews.reduce((n, i) => n + Number((i as Record<string, unknown>).Size ?? 0), 0);
-      return { LayersSize: layersSize, Images: imageViews, Containers: containerViews, Volumes: [], BuildCache: [] };
+      const all = d.containers.store.all();
+      // Layers by chain ID, and how many images stand on each: SharedSize is the part of an image whose
+      // layers another image also uses, LayersSize counts every layer once (dockerd's df).
+      const chains = (chainId: string | undefined): string[] => {
+        const out: string[] = [];
+        for (let c = chainId; c; c = snaps.layer(c)?.parent) out.push(c);
+        return out;
+      };
+      const users = new Map<string, number>();
+      for (const img of images) for (const c of chains(img.chainId)) users.set(c, (users.get(c) ?? 0) + 1);
+      const layerSize = (c: string): number => snaps.layer(c)?.size ?? 0;
+      const imageViews = images.map((img) => {
+        const summary = d.images.summary(img);
+        const shared = chains(img.chainId).filter((c) => (users.get(c) ?? 0) > 1).reduce((n, c) => n + layerSize(c), 0);
+        return { ...summary, Containers: all.filter((c) => c.Image === img.id).length, SharedSize: shared };
+      });
+      const list = listContainers(all, { all: true, resolve: (r) => d.containers.store.get(r), isAncestor: () => true });
+      const containerViews = await containerSummaries({ containers: d.containers, images: d.images }, list, true);
+      const layersSize = [...users.keys()].reduce((n, c) => n + layerSize(c), 0);
+      // dockerd 20.10 sends BuildCache null when the builder has no cache records.
+      return { LayersSize: layersSize, Images: imageViews, Containers: containerViews, Volumes: [], BuildCache: null, BuilderSize: 0 };
     },
     async *events(opts, ctx) {
       listeners++;
