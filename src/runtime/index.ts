@@ -122,7 +122,7 @@ export class Runtime {
     await this.runc.delete(id, true).catch((err) => { if (isNotFound(err)) missing = true; else throw err; });
     // A force-deleted running container makes conmon write its exit files afterwards; wait for conmon
     // to finish so they don't reappear after the cleanup below.
-    for (let i = 0; i < 100 && (await conmonPid(this.paths, id)); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 400 && (await conmonPid(this.paths, id)); i++) await new Promise((r) => setTimeout(r, 5));
     const dir = this.paths.persistDir(id);
     if (missing && !existsSync(dir)) throw new NotFound(`No such container: ${id}`);
     await rm(dir, { recursive: true, force: true });
