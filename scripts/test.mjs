@@ -5,6 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { ensureReferenceDocker } from './reference-docker.mjs';
 
 function walk(dir, out = []) {
   let entries;
@@ -23,5 +24,7 @@ if (which === 'all' || which === 'unit') files.push(...walk('dist/src'));
 if (which === 'all' || which === 'integration') files.push(...walk('dist/test'));
 const filter = process.argv[3];
 const selected = filter ? files.filter((f) => f.includes(filter)) : files;
+// Comparison tests talk to the real dockerd; start it when it is installed but not running.
+await ensureReferenceDocker();
 const r = spawnSync(process.execPath, ['--test', '--test-concurrency=4', ...selected], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

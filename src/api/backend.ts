@@ -82,6 +82,8 @@ export interface LogsOptions {
   timestamps: boolean;
   /** Number of lines from the end, or undefined for "all". */
   tail?: number;
+  /** Prefix each line with the log entry's attributes (docker logs --details). */
+  details: boolean;
 }
 export interface AttachOptions {
   stdin: boolean;

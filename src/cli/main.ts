@@ -69,6 +69,9 @@ function groupHelp(group: keyof typeof GROUPS): string {
   return `\nUsage:  ${PROG} ${group} COMMAND\n\n${def.short}\n\nCommands:\n${verbs}\n\nRun '${PROG} ${group} COMMAND --help' for more information on a command.\n`;
 }
 
+// A closed pipe on stdout (`wharf logs x | head`) ends the command quietly, as SIGPIPE ends docker's.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(141); throw err; });
+
 const io: Output = {
   out: (d) => { process.stdout.write(d); },
   err: (d) => { process.stderr.write(d); },

@@ -53,6 +53,8 @@ export function normalizeHostConfig(given: Record<string, unknown> | undefined, 
   }
   if (!hc.NetworkMode) hc.NetworkMode = 'default';
   if (!hc.ShmSize) hc.ShmSize = 67108864;
+  // dockerd's adaptContainerSettings: a memory limit without a swap limit allows as much swap again.
+  if (hc.Memory > 0 && !hc.MemorySwap) hc.MemorySwap = hc.Memory * 2;
   if (!hc.LogConfig?.Type) hc.LogConfig = { Type: 'json-file', Config: hc.LogConfig?.Config ?? {} };
   if (!hc.LogConfig.Config) hc.LogConfig.Config = {};
   if (!hc.RestartPolicy?.Name) hc.RestartPolicy = { Name: 'no', MaximumRetryCount: hc.RestartPolicy?.MaximumRetryCount ?? 0 };

@@ -12,3 +12,5 @@ export type { ContainerRecord, ContainerConfig, HostConfig, ContainerState, Stat
 export type { ImagePort, ImageInfo, SnapshotPort, RuntimePort, ExitStatus, LogEntry, LogOptions, AttachHandle } from './ports.js';
 export type { AttachOptions, Attachment } from './attach.js';
 export { top, parseTop } from './top.js';
+export { ExecManager } from './exec.js';
+export type { ExecRunner, ExecProcessPort } from './ports.js';

@@ -118,6 +118,8 @@ export class ContainerManager {
     if (rec.State.Status === 'paused') throw new Conflict('You cannot attach to a paused container, unpause it first');
     if (rec.State.Status === 'restarting') throw new Conflict('You cannot attach to a restarting container, wait until it is running');
     const pending = new PendingAttach(opts, rec.Config.OpenStdin, rec.Config.StdinOnce);
+    // dockerd's containerAttach logs an "attach" event for every client that attaches (docker run included).
+    this.emit(rec, 'attach');
     const replay = opts.logs ? this.deps.runtime.readLogs(this.logPath(rec.Id), { stdout: opts.stdout, stderr: opts.stderr }) : undefined;
     if (!opts.stream) pending.endNow();
     else if (rec.State.Status === 'running') pending.connect(await this.deps.runtime.attach(rec.Id));

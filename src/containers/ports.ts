@@ -63,3 +63,16 @@ export interface RuntimePort {
   attach(id: string): Promise<AttachHandle>;
   readLogs(logPath: string, opts: LogOptions): AsyncIterable<LogEntry>;
 }
+
+export interface ExecProcessPort {
+  stdin: Writable;
+  stdout: Readable;
+  stderr: Readable;
+  exit: Promise<number>;
+  pid: Promise<number>;
+  startError: Promise<string | undefined>;
+}
+
+export interface ExecRunner {
+  exec(id: string, o: { args: string[]; env?: string[]; cwd?: string; user?: string; privileged?: boolean }): Promise<ExecProcessPort>;
+}

@@ -69,7 +69,7 @@ export async function startProcess(m: ContainerManager, rec: ContainerRecord, on
   });
   const bundleDir = join(dir, 'bundle');
   await mkdir(bundleDir, { recursive: true });
-  const logMax = parseSize(hc.LogConfig.Config['max-size']);
+  const logMax = logSizeMax(hc.LogConfig.Config);
   const { pid } = await runtime.create(rec.Id, { bundleDir, spec, logPath: m.logPath(rec.Id), tty: rec.Config.Tty, openStdin: rec.Config.OpenStdin, logMaxSize: logMax });
   await onCreated();
   await runtime.start(rec.Id);
@@ -85,10 +85,26 @@ function withDefaultPath(env: string[], hostname: string, tty: boolean): string[
   return out;
 }
 
+/**
+ * conmon's --log-size-max for Docker's json-file `max-size` and `max-file` (default 1). Docker rotates
+ * (container.log, .1, .2, ... each at most max-size) and `docker logs` reads across the files, so it keeps
+ * between (max-file - 1) and max-file times max-size of recent output. conmon cannot rotate: past the limit
+ * it truncates its one file and starts again. We give it Docker's whole budget, max-size x max-file, so the
+ * disk bound matches Docker's; the difference is that right after a truncation `logs` shows less history
+ * than Docker would (as little as the last line) instead of at least (max-file - 1) x max-size.
+ */
+export function logSizeMax(config: Record<string, string>): number | undefined {
+  const size = parseSize(config['max-size']);
+  if (size === undefined || size <= 0) return undefined;
+  const files = Number.parseInt(config['max-file'] ?? '1', 10);
+  return size * (Number.isFinite(files) && files > 1 ? files : 1);
+}
+
 function parseSize(s: string | undefined): number | undefined {
   if (!s) return undefined;
-  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)b?$/i.exec(s.trim());
+  // go-units' RAMInBytes, which json-file uses: binary multiples, optional "i" and "b".
+  const m = /^(\d+(?:\.\d+)?) ?([kmgtp]?)i?b?$/i.exec(s.trim());
   if (!m) return undefined;
-  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+  const mult = 1024 ** ['', 'k', 'm', 'g', 't', 'p'].indexOf(m[2]!.toLowerCase());
   return Math.floor(Number(m[1]) * mult);
 }

@@ -69,7 +69,7 @@ export function inspectView(rec: ContainerRecord, paths: RecordPaths, net: Netwo
     AppArmorProfile: '',
     ExecIDs: null,
     HostConfig: rec.HostConfig,
-    GraphDriver: paths.graphDriver,
+    GraphDriver: { Data: paths.graphDriver.Data, Name: paths.graphDriver.Name },
   };
   if (sizes) { view.SizeRw = sizes.rw; view.SizeRootFs = sizes.rootFs; }
   view.Mounts = [];

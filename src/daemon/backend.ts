@@ -1,7 +1,7 @@
 // Assembles the API Backend from its halves. Each half only translates between the API's shapes and one
 // subsystem; the behaviour lives in containers/, images/ and runtime/.
 import type { Backend } from '../api/index.js';
-import type { ContainerManager } from '../containers/index.js';
+import type { ContainerManager, ExecManager } from '../containers/index.js';
 import { NotImplemented } from '../errors.js';
 import type { EventBus } from '../events/index.js';
 import type { ImageStore } from '../images/index.js';
@@ -20,10 +20,10 @@ export interface BackendDeps {
   images: ImageStore;
   containers: ContainerManager;
   runtime: Runtime;
+  execs: ExecManager;
 }
 
 export function createBackend(d: BackendDeps): Backend {
-  const notYet = (what: string) => async (): Promise<never> => { throw new NotImplemented(`${what} is not implemented yet`); };
   return {
     ...systemBackend({ facts: d.facts, containers: d.containers, images: d.images, events: d.events }),
     ...containerBackend({ containers: d.containers, images: d.images, runtime: d.runtime }),
@@ -32,9 +32,9 @@ export function createBackend(d: BackendDeps): Backend {
     ...noVolumes(),
     // No builder yet (issue 5): an empty build cache, so `system prune` and `builder prune` work.
     async pruneBuildCache() { return { CachesDeleted: null, SpaceReclaimed: 0 }; },
-    createExec: notYet('exec'),
-    startExec: notYet('exec'),
-    resizeExec: notYet('exec'),
-    inspectExec: notYet('exec'),
+    async createExec(containerId, body) { return d.execs.create(containerId, body); },
+    startExec(execId, opts) { return d.execs.start(execId, { detach: opts.detach }); },
+    async resizeExec() { /* no exec terminals yet: nothing to resize */ },
+    async inspectExec(execId) { return d.execs.inspect(execId); },
   };
 }

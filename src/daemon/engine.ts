@@ -2,7 +2,7 @@
 // containers with their monitors, and exposes the Backend the API server calls.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ContainerManager, ContainerStore } from '../containers/index.js';
+import { ContainerManager, ContainerStore, ExecManager } from '../containers/index.js';
 import { EventBus } from '../events/index.js';
 import { ImageStore } from '../images/index.js';
 import { Runtime } from '../runtime/index.js';
@@ -37,16 +37,20 @@ export async function openEngine(flags: DaemonFlags): Promise<Engine> {
   });
   runtime.watchExits((id, status) => void containers.onExit(id, status));
   await containers.reconcile();
-  const facts = { dataRoot: flags.dataRoot, runtime: flags.runtime, runtimeVersion: await runtimeVersion(flags.runtime), debug: flags.debug };
-  const backend = createBackend({ flags, facts, events, images, containers, runtime });
+  const rv = await runtimeVersion(flags.runtime);
+  const facts = { dataRoot: flags.dataRoot, runtime: flags.runtime, runtimeVersion: rv.version, runtimeCommit: rv.commit, debug: flags.debug };
+  const execs = new ExecManager(containers, runtime);
+  const backend = createBackend({ flags, facts, events, images, containers, runtime, execs });
   return {
     backend,
     async close() { runtime.close(); },
   };
 }
 
-/** "runc version 1.1.5+ds1" -> "1.1.5+ds1" (shown by /version and /info). */
-async function runtimeVersion(binary: string): Promise<string> {
+/** "runc version 1.1.5+ds1\ncommit: 1.1.5+ds1-1+deb12u1" -> version and commit (shown by /version and /info). */
+async function runtimeVersion(binary: string): Promise<{ version: string; commit: string }> {
   const r = await run([binary, '--version'], { allowFailure: true, timeout: 5000 }).catch(() => undefined);
-  return /version\s+(\S+)/.exec(r?.stdout ?? '')?.[1] ?? 'unknown';
+  const out = r?.stdout ?? '';
+  const version = /version\s+(\S+)/.exec(out)?.[1] ?? 'unknown';
+  return { version, commit: /commit:\s+(\S+)/.exec(out)?.[1] ?? version };
 }

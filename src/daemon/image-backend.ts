@@ -3,7 +3,7 @@
 import { PassThrough } from 'node:stream';
 import type { ImageBackend, JsonObject } from '../api/index.js';
 import type { ContainerManager } from '../containers/index.js';
-import { NotImplemented } from '../errors.js';
+import { NotFound, NotImplemented, isNotFound } from '../errors.js';
 import { filterImages, type ContainerUse, type ImageStore } from '../images/index.js';
 
 export interface ImageDeps { images: ImageStore; containers: ContainerManager }
@@ -18,7 +18,15 @@ export function imageBackend(d: ImageDeps): ImageBackend {
       const list = filterImages(images.list(), { all: opts.all, filters: opts.filters }, { tags: (id) => images.repoTags(id), resolve: (r) => images.get(r) });
       return list.map((rec) => images.summary(rec));
     },
-    async inspectImage(name) { return images.inspect(images.get(name)); },
+    async inspectImage(name) {
+      try {
+        return images.inspect(images.get(name));
+      } catch (err) {
+        // GET /images/{name}/json wraps the lookup error: "no such image: x: No such image: x:latest".
+        if (isNotFound(err)) throw new NotFound(`no such image: ${name}: ${(err as Error).message}`, { cause: err });
+        throw err;
+      }
+    },
     async imageHistory(name) { return images.history(name); },
     async tagImage(name, repo, tag) { await images.tag(name, repo, tag); },
     async removeImage(name, opts) {

@@ -1,5 +1,5 @@
 // GET /version and GET /info in Docker 20.10's shapes, from facts about this host gathered once.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { cpus, hostname, release, totalmem, arch } from 'node:os';
 import { createHash } from 'node:crypto';
 import { API_VERSION, MIN_API_VERSION, VERSION } from './version.js';
@@ -26,7 +26,20 @@ export function cgroupVersion(): '1' | '2' {
   try { readFileSync('/sys/fs/cgroup/cgroup.controllers'); return '2'; } catch { return '1'; }
 }
 
-export interface EngineFacts { dataRoot: string; runtime: string; runtimeVersion: string; debug: boolean }
+export interface EngineFacts {
+  dataRoot: string;
+  runtime: string;
+  /** "1.1.5+ds1" from `runc --version`'s first line. */
+  runtimeVersion: string;
+  /** Its "commit:" line ("1.1.5+ds1-1+deb12u1"), which dockerd shows as RuncCommit and the runc component's GitCommit. */
+  runtimeCommit: string;
+  debug: boolean;
+}
+
+/** Descriptors this process holds (dockerd's NFd). */
+function openFds(): number {
+  try { return readdirSync('/proc/self/fd').length; } catch { return 0; }
+}
 
 export function versionInfo(facts: EngineFacts): Record<string, unknown> {
   const buildTime = '2026-11-23T00:00:00.000000000+00:00';
@@ -34,8 +47,8 @@ export function versionInfo(facts: EngineFacts): Record<string, unknown> {
     Platform: { Name: 'wharf' },
     Components: [
       { Name: 'Engine', Version: DOCKER_COMPAT_VERSION, Details: { ApiVersion: API_VERSION, Arch: goArch, BuildTime: buildTime, Experimental: 'false', GitCommit: 'wharf', GoVersion: `node${process.versions.node}`, KernelVersion: release(), MinAPIVersion: MIN_API_VERSION, Os: 'linux' } },
-      { Name: 'wharf', Version: VERSION, Details: {} },
-      { Name: facts.runtime, Version: facts.runtimeVersion, Details: { GitCommit: '' } },
+      { Name: 'wharf', Version: VERSION, Details: { GitCommit: '' } },
+      { Name: facts.runtime, Version: facts.runtimeVersion, Details: { GitCommit: facts.runtimeCommit } },
     ],
     Version: DOCKER_COMPAT_VERSION,
     ApiVersion: API_VERSION,
@@ -68,9 +81,10 @@ export function systemInfo(facts: EngineFacts, counts: Counts, eventListeners: n
     CpuCfsPeriod: true, CpuCfsQuota: true, CPUShares: true, CPUSet: true, PidsLimit: true,
     IPv4Forwarding: true, BridgeNfIptables: true, BridgeNfIp6tables: true,
     Debug: facts.debug,
-    NFd: 0,
+    NFd: openFds(),
     OomKillDisable: true,
-    NGoroutines: 0,
+    // Node has no goroutines; the nearest honest count is the event loop's live handles and requests.
+    NGoroutines: process.getActiveResourcesInfo().length,
     SystemTime: new Date().toISOString().replace('Z', '000000Z'),
     LoggingDriver: 'json-file',
     CgroupDriver: 'cgroupfs',
@@ -106,7 +120,7 @@ export function systemInfo(facts: EngineFacts, counts: Counts, eventListeners: n
     Isolation: '',
     InitBinary: 'docker-init',
     ContainerdCommit: { ID: '', Expected: '' },
-    RuncCommit: { ID: facts.runtimeVersion, Expected: facts.runtimeVersion },
+    RuncCommit: { ID: facts.runtimeCommit, Expected: facts.runtimeCommit },
     InitCommit: { ID: '', Expected: '' },
     SecurityOptions: ['name=seccomp,profile=default'],
     Warnings: null,

@@ -26,8 +26,20 @@ export class EventBus {
   constructor() { this.emitter.setMaxListeners(0); }
 
   publish(type: string, action: string, id: string, attributes: Record<string, string> = {}): EngineEvent {
-    const nowNs = BigInt(Date.now()) * 1_000_000n + BigInt(process.hrtime()[1] % 1_000_000);
+    // Microseconds, from a monotonic clock: a float64 holds every microsecond of unix nanoseconds exactly
+    // (spacing 256 ns), so JSON.stringify prints timeNano's true digits the way dockerd's int64 does.
+    const us = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+    const nowNs = BigInt(us) * 1000n;
+    // Field order as dockerd's events.Message marshals: status, id, from (pre-1.22 fields, kept for
+    // container and image events), Type, Action, Actor, scope, time, timeNano.
+    const legacy: Pick<EngineEvent, 'status' | 'id' | 'from'> = {};
+    if (type === 'container' || type === 'image') {
+      legacy.status = action;
+      legacy.id = id;
+      if (type === 'container' && attributes.image) legacy.from = attributes.image;
+    }
     const ev: EngineEvent = {
+      ...legacy,
       Type: type,
       Action: action,
       Actor: { ID: id, Attributes: attributes },
@@ -35,12 +47,6 @@ export class EventBus {
       time: Number(nowNs / 1_000_000_000n),
       timeNano: Number(nowNs),
     };
-    // Docker keeps the pre-1.22 fields for container and image events.
-    if (type === 'container' || type === 'image') {
-      ev.status = action;
-      ev.id = id;
-      if (type === 'container' && attributes.image) ev.from = attributes.image;
-    }
     this.history.push(ev);
     if (this.history.length > HISTORY) this.history.shift();
     this.emitter.emit('event', ev);

@@ -107,7 +107,8 @@ export class ImageStoreCore {
       const hits = [...this.images.keys()].filter((k) => k.startsWith(`sha256:${prefix}`));
       if (hits.length === 1) return this.images.get(hits[0]!)!;
     }
-    throw new NotFound(`No such image: ${refOrId}`);
+    // dockerd names the reference it looked up, default tag included ("No such image: busybox:latest").
+    throw new NotFound(`No such image: ${ref ? familiarString(ref) : refOrId}`);
   }
 
   repoTags(id: string): string[] {

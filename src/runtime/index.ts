@@ -21,6 +21,7 @@ import { buildSpec as buildOciSpec, type SpecOptions } from './oci/spec.js';
 import { grantableCaps } from './oci/caps.js';
 import { resolveUser, type ResolvedUser } from './oci/user.js';
 import { Runc, type RuncState } from './runc.js';
+import { runcExec, type ExecOptions, type ExecProcess } from './exec.js';
 import type { OciResources, OciSpec } from './oci/types.js';
 
 export type { SpecOptions } from './oci/spec.js';
@@ -30,6 +31,7 @@ export type { ExitStatus } from './monitor.js';
 export type { LogEntry, LogOptions } from './logs.js';
 export type { AttachHandle, AttachOutput } from './attach.js';
 export type { ExitCallback } from './exits.js';
+export type { ExecOptions, ExecProcess } from './exec.js';
 export { DEFAULT_CAPS, ALL_CAPS } from './oci/caps.js';
 export { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from './oci/spec.js';
 
@@ -100,6 +102,14 @@ export class Runtime {
   kill(id: string, signal: string): Promise<void> { return this.runc.kill(id, signal); }
   pause(id: string): Promise<void> { return this.runc.pause(id); }
   resume(id: string): Promise<void> { return this.runc.resume(id); }
+  /** Runs another process in a running container (docker exec); stdio over pipes. */
+  async exec(id: string, o: ExecOptions): Promise<ExecProcess> {
+    const dir = this.paths.persistDir(id);
+    const bundle = await readFile(join(dir, 'bundle'), 'utf8').catch(() => undefined);
+    if (!bundle) throw new NotFound(`No such container: ${id}`);
+    return runcExec(this.runc.g, id, bundle, dir, { grantableCaps: this.host.grantableCaps, ...o });
+  }
+
   /** Host pids of the container's processes (docker top). */
   ps(id: string): Promise<number[]> { return this.runc.ps(id); }
   /** Live resource changes (docker update). */

@@ -34,6 +34,7 @@ async function logs(r: ApiRequest): Promise<void> {
     until: seconds(r, 'until'),
     timestamps: r.query.bool('timestamps'),
     tail: tail(r.query.string('tail')),
+    details: r.query.bool('details'),
   };
   if (!opts.stdout && !opts.stderr) throw new InvalidParameter('Bad parameters: you must choose at least one stream');
   const out = await r.backend.containerLogs(id(r), opts, r.ctx);

@@ -1,0 +1,49 @@
+// docker events against a real wharfd: a `run --rm` and image tag/untag/import appear in Docker's line
+// format and as `{{json .}}`, bounded by --since/--until. Sequences were checked against dockerd 20.10
+// (which also emits network connect/disconnect; wharf has no bridge networking yet).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { TestDaemon, ok, skipUnlessRoot } from '../../helpers/daemon.js';
+
+const d = new TestDaemon('wharf-events');
+const now = () => (Date.now() / 1000).toFixed(3);
+const TIME = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}(?:Z|[+-]\\d\\d:\\d\\d)';
+
+before(async () => { if (!skipUnlessRoot) await d.start(); });
+after(async () => { if (!skipUnlessRoot) await d.cleanup(); });
+
+test('container and image events in docker\'s line format and as JSON', { skip: skipUnlessRoot }, async () => {
+  const since = now();
+  const imageId = d.importBusybox('evbox:latest');
+  const id = ok(d.wharf(['create', '--name', 'ev-x', '-l', 'zz=1', '-l', 'aa=2', 'evbox'])).trim();
+  ok(d.wharf(['rm', 'ev-x']));
+  ok(d.wharf(['run', '--rm', '--name', 'ev-run', '-l', 'zz=1', '-l', 'aa=2', 'evbox', 'true']));
+  ok(d.wharf(['tag', 'evbox', 'evbox:two']));
+  ok(d.wharf(['rmi', 'evbox:two']));
+  await new Promise((r) => setTimeout(r, 300));
+  const until = now();
+  const lines = ok(d.wharf(['events', '--since', since, '--until', until, '--filter', 'type=container'])).split('\n').filter(Boolean);
+  const runLines = lines.filter((l) => l.includes('name=ev-run'));
+  const actions = runLines.map((l) => l.split(' ')[2]);
+  assert.deepEqual(actions, ['create', 'attach', 'start', 'die', 'destroy']);
+  const runId = runLines[0]!.split(' ')[3]!;
+  assert.match(runLines[0]!, new RegExp(`^${TIME} container create ${runId} \\(aa=2, image=evbox, name=ev-run, zz=1\\)$`));
+  assert.match(runLines[3]!, new RegExp(`^${TIME} container die ${runId} \\(aa=2, exitCode=0, image=evbox, name=ev-run, zz=1\\)$`));
+  assert.ok(lines.some((l) => l.includes(`container create ${id}`)));
+  assert.ok(lines.every((l) => l.split(' ')[1] === 'container'));
+
+  const images = ok(d.wharf(['events', '--since', since, '--until', until, '--filter', 'type=image'])).split('\n').filter(Boolean);
+  const img = images.map((l) => l.split(' ').slice(1, 3).join(' '));
+  assert.ok(img.includes('image import'), images.join('\n'));
+  assert.ok(images.some((l) => new RegExp(`^${TIME} image tag ${imageId} \\(name=evbox:two\\)$`).test(l)), images.join('\n'));
+  assert.ok(img.includes('image untag'), images.join('\n'));
+
+  const json = ok(d.wharf(['events', '--since', since, '--until', until, '--filter', 'container=ev-run', '--filter', 'event=start', '--format', '{{json .}}'])).trim();
+  const m = JSON.parse(json) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(m), ['status', 'id', 'from', 'Type', 'Action', 'Actor', 'scope', 'time', 'timeNano']);
+  assert.equal(JSON.stringify((m.Actor as Record<string, unknown>).Attributes), '{"aa":"2","image":"evbox","name":"ev-run","zz":"1"}');
+  const nano = /"timeNano":(\d+)/.exec(json)![1]!;
+  assert.equal(nano.slice(0, -9), String(m.time));
+  // The line format prints the same instant's nanoseconds.
+  assert.ok(runLines[2]!.includes(`.${nano.slice(-9)}`), `${runLines[2]} vs ${nano}`);
+});
