@@ -18,7 +18,7 @@ function findRepoRoot(start: string): string {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-const refDir = resolve(findRepoRoot(here), '..', 'shared', 'ref', 'dockerfile-parser');
+const refDir = resolve(process.env.WHARF_SHARED_REF ?? resolve(findRepoRoot(here), '..', 'shared', 'ref'), 'dockerfile-parser');
 const missing = existsSync(refDir) ? false : `${refDir} is absent (fresh clone without ../shared): parser conformance skipped`;
 
 function cases(sub: string): string[] {

@@ -85,7 +85,7 @@ test('security options', () => {
   assert.throws(() => parseSecurityOpts(['bogus']), (e: Error) => isInvalidParameter(e) && e.message === 'invalid --security-opt 1: "bogus"');
 });
 
-const schemaDir = new URL('../../../../../shared/ref/oci-runtime-schema', import.meta.url).pathname;
+const schemaDir = `${process.env.WHARF_SHARED_REF ?? new URL('../../../../../shared/ref', import.meta.url).pathname}/oci-runtime-schema`;
 
 test('generated config.json validates against the OCI runtime schema', { skip: existsSync(schemaDir) ? false : 'no ../shared/ref/oci-runtime-schema in this checkout' }, () => {
   const schemas = new SchemaSet(schemaDir);
