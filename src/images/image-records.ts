@@ -166,7 +166,7 @@ export class ImageStoreCore {
   private async untag(ref: Reference, id: string, records: DeleteItem[]): Promise<void> {
     await this.refs.delete(ref);
     records.push({ Untagged: familiarString(ref) });
-    this.onEvent('untag', id, { name: familiarString(ref) });
+    this.onEvent('untag', id, { name: id }); // dockerd names the image ID here, not the removed tag
   }
 
   private checkConflicts(rec: ImageRecord, users: ContainerUse[], level: 'hard' | 'soft' | 'soft-no-refs'): void {
