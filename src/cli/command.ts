@@ -34,6 +34,10 @@ export interface Output {
   stdin: Readable;
   stdinIsTTY: boolean;
   stdoutIsTTY: boolean;
+  /** Progress bars (pull, push) are drawn when the stream they go to is a terminal; undefined = not. */
+  stderrIsTTY?: boolean;
+  /** Terminal width for progress bars (docker draws the bar only above 110 columns). */
+  columns?: number;
 }
 
 export interface Ctx {

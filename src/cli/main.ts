@@ -79,6 +79,8 @@ const io: Output = {
   stdin: process.stdin,
   stdinIsTTY: process.stdin.isTTY === true,
   stdoutIsTTY: process.stdout.isTTY === true,
+  stderrIsTTY: process.stderr.isTTY === true,
+  columns: process.stdout.columns ?? process.stderr.columns,
 };
 
 function readLine(): Promise<string> {

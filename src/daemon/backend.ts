@@ -5,11 +5,13 @@ import type { ContainerManager, ExecManager } from '../containers/index.js';
 import { NotImplemented } from '../errors.js';
 import type { EventBus } from '../events/index.js';
 import type { ImageStore } from '../images/index.js';
+import type { RegistryService } from '../registry/index.js';
 import type { Runtime } from '../runtime/index.js';
 import { builtinNetworks, noVolumes } from './builtin-networks.js';
 import { containerBackend } from './container-backend.js';
 import type { DaemonFlags } from './flags.js';
 import { imageBackend } from './image-backend.js';
+import { registryBackend } from './registry-backend.js';
 import { systemBackend } from './system-backend.js';
 import type { EngineFacts } from './system-info.js';
 
@@ -21,6 +23,7 @@ export interface BackendDeps {
   containers: ContainerManager;
   runtime: Runtime;
   execs: ExecManager;
+  registry: RegistryService;
 }
 
 export function createBackend(d: BackendDeps): Backend {
@@ -28,6 +31,7 @@ export function createBackend(d: BackendDeps): Backend {
     ...systemBackend({ facts: d.facts, containers: d.containers, images: d.images, events: d.events }),
     ...containerBackend({ containers: d.containers, images: d.images, runtime: d.runtime }),
     ...imageBackend({ images: d.images, containers: d.containers }),
+    ...registryBackend(d.registry),
     ...builtinNetworks(),
     ...noVolumes(),
     // No builder yet (issue 5): an empty build cache, so `system prune` and `builder prune` work.

@@ -8,7 +8,9 @@ import { ImageStore } from '../images/index.js';
 import { Runtime } from '../runtime/index.js';
 import { Snapshotter } from '../snapshots/index.js';
 import type { Backend } from '../api/index.js';
+import { RegistryService, type RegistrySettings } from '../registry/index.js';
 import { createBackend } from './backend.js';
+import { loadDaemonConfig, type DaemonConfig } from './daemon-config.js';
 import type { DaemonFlags } from './flags.js';
 import { run } from '../sys/index.js';
 
@@ -18,6 +20,7 @@ export interface Engine {
 }
 
 export async function openEngine(flags: DaemonFlags): Promise<Engine> {
+  const config = loadDaemonConfig(flags, flags.configFileExplicit);
   await mkdir(flags.dataRoot, { recursive: true, mode: 0o711 });
   const events = new EventBus();
   const snapshots = await Snapshotter.open(flags.dataRoot);
@@ -25,6 +28,7 @@ export async function openEngine(flags: DaemonFlags): Promise<Engine> {
     snapshotter: snapshots,
     onEvent: (action: string, id: string, attributes: Record<string, string>) => events.publish('image', action, id, attributes),
   });
+  const registry = await RegistryService.open(images, registrySettings(flags, config));
   const runtime = await Runtime.open({ dataRoot: flags.dataRoot, runtime: flags.runtime, debug: flags.debug });
   const store = await ContainerStore.open(join(flags.dataRoot, 'containers'));
   const containers = new ContainerManager({
@@ -40,7 +44,7 @@ export async function openEngine(flags: DaemonFlags): Promise<Engine> {
   const rv = await runtimeVersion(flags.runtime);
   const facts = { dataRoot: flags.dataRoot, runtime: flags.runtime, runtimeVersion: rv.version, runtimeCommit: rv.commit, debug: flags.debug };
   const execs = new ExecManager(containers, runtime);
-  const backend = createBackend({ flags, facts, events, images, containers, runtime, execs });
+  const backend = createBackend({ flags, facts, events, images, containers, runtime, execs, registry });
   return {
     backend,
     async close() { runtime.close(); },
@@ -53,4 +57,20 @@ async function runtimeVersion(binary: string): Promise<{ version: string; commit
   const out = r?.stdout ?? '';
   const version = /version\s+(\S+)/.exec(out)?.[1] ?? 'unknown';
   return { version, commit: /commit:\s+(\S+)/.exec(out)?.[1] ?? version };
+}
+
+/** Registry settings from flags and daemon.json (both lists add up, as in dockerd). */
+function registrySettings(flags: DaemonFlags, config: DaemonConfig): Partial<RegistrySettings> {
+  const env = process.env;
+  const out: Partial<RegistrySettings> = {
+    insecureRegistries: [...(config['insecure-registries'] ?? []), ...flags.insecureRegistries],
+    mirrors: [...(config['registry-mirrors'] ?? []), ...flags.registryMirrors],
+  };
+  if (config['max-concurrent-downloads']) out.maxDownloads = config['max-concurrent-downloads'];
+  if (config['max-concurrent-uploads']) out.maxUploads = config['max-concurrent-uploads'];
+  if (config['max-download-attempts']) out.attempts = config['max-download-attempts'];
+  // Test and tuning knobs (no dockerd equivalent): idle timeout and back-off base, in milliseconds.
+  if (env.WHARF_REGISTRY_TIMEOUT_MS) out.timeoutMs = Number(env.WHARF_REGISTRY_TIMEOUT_MS);
+  if (env.WHARF_REGISTRY_RETRY_BASE_MS) out.retryBaseMs = Number(env.WHARF_REGISTRY_RETRY_BASE_MS);
+  return out;
 }

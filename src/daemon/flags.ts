@@ -5,6 +5,12 @@ export interface DaemonFlags {
   runtime: 'runc' | 'crun';
   debug: boolean;
   pidfile: string | undefined;
+  /** dockerd's --config-file: daemon.json-like settings (insecure-registries, registry-mirrors). */
+  configFile: string;
+  configFileExplicit: boolean;
+  /** Flags repeated from the config file's keys (dockerd accepts both). */
+  insecureRegistries: string[];
+  registryMirrors: string[];
   help: boolean;
   version: boolean;
 }
@@ -14,10 +20,13 @@ export const USAGE = `Usage:\twharfd [OPTIONS]
 A self-sufficient runtime for containers (Docker Engine API compatible).
 
 Options:
+      --config-file string  Daemon configuration file (default "/etc/wharf/daemon.json")
   -D, --debug              Enable debug mode
       --data-root string   Root directory of persistent wharf state (default "/var/lib/wharf")
   -H, --host string        Daemon socket to listen on (default "unix:///run/wharf/wharf.sock")
   -p, --pidfile string     Path to use for daemon PID file (default "<data-root>/wharfd.pid")
+      --insecure-registry list  Enable insecure registry communication
+      --registry-mirror list    Preferred Docker registry mirror
       --runtime string     OCI runtime: runc or crun (default "runc")
   -v, --version            Print version information and quit
 `;
@@ -25,7 +34,7 @@ Options:
 export class FlagError extends Error {}
 
 export function parseDaemonFlags(argv: string[]): DaemonFlags {
-  const flags: DaemonFlags = { socketPath: '/run/wharf/wharf.sock', dataRoot: '/var/lib/wharf', runtime: 'runc', debug: false, pidfile: undefined, help: false, version: false };
+  const flags: DaemonFlags = { socketPath: '/run/wharf/wharf.sock', dataRoot: '/var/lib/wharf', runtime: 'runc', debug: false, pidfile: undefined, configFile: '/etc/wharf/daemon.json', configFileExplicit: false, insecureRegistries: [], registryMirrors: [], help: false, version: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.indexOf('=');
@@ -51,6 +60,9 @@ export function parseDaemonFlags(argv: string[]): DaemonFlags {
         break;
       }
       case '-p': case '--pidfile': flags.pidfile = value(); break;
+      case '--config-file': flags.configFile = value(); flags.configFileExplicit = true; break;
+      case '--insecure-registry': flags.insecureRegistries.push(value()); break;
+      case '--registry-mirror': flags.registryMirrors.push(value()); break;
       case '-D': case '--debug': flags.debug = true; break;
       case '-h': case '--help': flags.help = true; break;
       case '-v': case '--version': flags.version = true; break;

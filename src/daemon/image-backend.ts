@@ -8,7 +8,8 @@ import { filterImages, type ContainerUse, type ImageStore } from '../images/inde
 
 export interface ImageDeps { images: ImageStore; containers: ContainerManager }
 
-export function imageBackend(d: ImageDeps): ImageBackend {
+/** Everything but the registry calls (daemon/registry-backend.ts). */
+export function imageBackend(d: ImageDeps): Omit<ImageBackend, 'pullImage'> {
   const { images } = d;
   const users = (imageId: string): ContainerUse[] => d.containers.store.all()
     .filter((c) => c.Image === imageId)
@@ -37,9 +38,6 @@ export function imageBackend(d: ImageDeps): ImageBackend {
       const rest = { ...filters };
       delete rest.dangling;
       return (await images.prune({ all, filters: rest, isUsed: users })) as unknown as JsonObject;
-    },
-    async pullImage(opts) {
-      throw new NotImplemented(`pulling ${opts.fromImage}${opts.tag ? `:${opts.tag}` : ''} from a registry is not implemented yet: use wharf import or wharf load`);
     },
     async importImage(opts, body) {
       if (opts.fromSrc !== '-') throw new NotImplemented('importing from a URL is not implemented yet');

@@ -10,6 +10,7 @@ import { warn } from '../sys/index.js';
 import { ContentStore } from './content-store.js';
 import { familiarString, parseReference, withDefaultTag, type Reference } from './reference.js';
 import { ReferenceStore } from './reference-store.js';
+import { ingestVerified } from './verified-ingest.js';
 import type { ContainerUse, DeleteItem, EventFn, ImageConfig, ImageMeta, ImageRecord, RemoveOptions } from './types.js';
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -74,6 +75,19 @@ export class ImageStoreCore {
   async ingestLayer(parent: string | undefined, input: Readable, expectedDiffId?: string): Promise<LayerInfo> {
     const { digest } = await this.content.write(await decompress(input), expectedDiffId);
     return this.snapshots.applyLayer(parent, digest, this.content.read(digest));
+  }
+
+  /**
+   * Pull's ingestion: `tar` (uncompressed) is stored and unpacked at once; both only complete when its
+   * sha256 is `diffId`, so a corrupt download never becomes a layer.
+   */
+  ingestVerifiedLayer(parent: string | undefined, tar: Readable, diffId: string): Promise<LayerInfo> {
+    return ingestVerified(this.content, this.snapshots, parent, tar, diffId);
+  }
+
+  /** True when the layer `chainId` is unpacked and its tar (by diffID) is stored: a pull can skip it. */
+  async hasLayer(chainId: string, diffId: string): Promise<boolean> {
+    return this.snapshots.hasLayer(chainId) && await this.content.has(diffId);
   }
 
   /** Records an image whose layers are already ingested; the config bytes are kept verbatim. */

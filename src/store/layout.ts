@@ -10,7 +10,8 @@
 //                                                file and its config blob both exist (written after the blobs)
 //       repositories.json                      the reference store, Docker's shape:
 //                                                {"Repositories": {"busybox": {"busybox:latest": "sha256:<hex>"}}}
-//       tmp/                                   in-flight imports/loads; emptied at startup
+//       distribution.json                      registry/: diffID -> [{digest, repository}] seen on pull/push
+//       tmp/                                   in-flight imports/loads/pulls; emptied at startup
 //     snapshots/                               snapshots/ (Snapshotter, overlayfs)
 //       layers/<chainIdHex>/diff/              one unpacked image layer (a read-only overlay lowerdir)
 //       layers/<chainIdHex>/layer.json         {chainId, diffId, parent, size}; written before the rename that
@@ -48,3 +49,5 @@ export const containerDir = (root: string, id: string): string => join(root, 'co
 export const runtimeDir = (root: string): string => join(root, 'runtime');
 export const volumesDir = (root: string): string => join(root, 'volumes');
 export const networkDir = (root: string): string => join(root, 'network');
+/** registry/: which compressed blob (digest, repository) each layer diffID was pulled from or pushed as. */
+export const distributionPath = (root: string): string => join(root, 'image', 'distribution.json');

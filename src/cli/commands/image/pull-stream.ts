@@ -10,5 +10,5 @@ export async function pullImage(ctx: Ctx, client: Client, image: string, platfor
   const tag = ref.digest ?? ref.tag ?? 'latest';
   const res = await client.imageCreate(ref.name, tag, platform);
   const write = to === 'stdout' ? ctx.io.out : ctx.io.err;
-  await displayJsonMessages(res, quiet ? () => undefined : (s) => write(s));
+  await displayJsonMessages(res, quiet ? () => undefined : (s) => write(s), undefined, { isTerminal: (to === 'stdout' ? ctx.io.stdoutIsTTY : ctx.io.stderrIsTTY) === true, columns: ctx.io.columns });
 }

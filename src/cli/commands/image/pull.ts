@@ -22,7 +22,7 @@ async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number>
   }
   const client = await ctx.client();
   const res = await client.imageCreate(ref.name, all ? undefined : ref.digest ?? tag, flags.platform as string | undefined);
-  await displayJsonMessages(res, flags.quiet === true ? () => undefined : (s) => ctx.io.out(s));
+  await displayJsonMessages(res, flags.quiet === true ? () => undefined : (s) => ctx.io.out(s), undefined, { isTerminal: ctx.io.stdoutIsTTY, columns: ctx.io.columns });
   ctx.io.out(`${fullReference(ref.name, all ? undefined : tag, ref.digest)}\n`);
   return 0;
 }

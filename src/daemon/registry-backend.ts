@@ -1,0 +1,42 @@
+// The registry half of the API Backend: POST /images/create?fromImage, POST /images/{name}/push, POST /auth,
+// GET /distribution/{name}/json and GET /images/search, translated to RegistryService calls.
+import type { ImageBackend, RegistryAuth } from '../api/index.js';
+import { InvalidParameter } from '../errors.js';
+import { parseReference, type Reference } from '../images/index.js';
+import { parsePlatform, type AuthConfig, type RegistryService } from '../registry/index.js';
+
+type RegistryMethods = Pick<ImageBackend, 'pullImage'>;
+
+export function toAuthConfig(a: RegistryAuth | undefined): AuthConfig | undefined {
+  if (!a) return undefined;
+  const out: AuthConfig = {};
+  if (a.username) out.username = a.username;
+  if (a.password) out.password = a.password;
+  if (a.auth) out.auth = a.auth;
+  if (a.identitytoken) out.identitytoken = a.identitytoken;
+  if (a.registrytoken) out.registrytoken = a.registrytoken;
+  if (a.serveraddress) out.serveraddress = a.serveraddress;
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** dockerd's postImagesCreate: `tag` may be a tag or a digest; no tag at all means every tag. */
+export function pullReference(fromImage: string, tag: string | undefined): { ref: Reference; allTags: boolean } {
+  const parsed = parseReference(fromImage);
+  if (tag === undefined || tag === '') return { ref: parsed, allTags: parsed.tag === undefined && parsed.digest === undefined };
+  if (/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(tag)) {
+    if (!/^sha256:[a-f0-9]{64}$/.test(tag)) throw new InvalidParameter(`invalid digest format`);
+    return { ref: { name: parsed.name, digest: tag }, allTags: false };
+  }
+  if (!/^[\w][\w.-]{0,127}$/.test(tag)) throw new InvalidParameter('invalid reference format');
+  return { ref: { name: parsed.name, tag }, allTags: false };
+}
+
+export function registryBackend(registry: RegistryService): RegistryMethods {
+  return {
+    async pullImage(opts, ctx) {
+      const { ref, allTags } = pullReference(opts.fromImage, opts.tag);
+      const platform = opts.platform ? parsePlatform(opts.platform) : undefined;
+      return registry.pull({ ref, allTags, platform, auth: toAuthConfig(opts.auth), signal: ctx.signal });
+    },
+  };
+}

@@ -1,0 +1,28 @@
+// The daemon's registry service: settings, endpoint resolution and the layer metadata shared by pull, push
+// and login.
+import type { ImageStore, Reference } from '../images/index.js';
+import { DistributionMetadata } from './dist-metadata.js';
+import { RegistryHosts } from './hosts.js';
+import type { Message } from './progress.js';
+import { pullImage, type PullRequest, type RegistryContext } from './pull.js';
+import { DEFAULT_SETTINGS, type RegistrySettings } from './types.js';
+
+export class RegistryService {
+  private constructor(private readonly ctx: RegistryContext) {}
+
+  static async open(images: ImageStore, settings: Partial<RegistrySettings> = {}): Promise<RegistryService> {
+    const s = { ...DEFAULT_SETTINGS, ...settings };
+    return new RegistryService({ images, settings: s, hosts: new RegistryHosts(s), meta: await DistributionMetadata.open(images.dataRoot) });
+  }
+
+  get settings(): RegistrySettings { return this.ctx.settings; }
+
+  pull(req: PullRequest): AsyncIterable<Message> { return pullImage(this.ctx, req); }
+
+  /** For /info: the insecure registry CIDRs and mirrors as dockerd reports them. */
+  describe(): { insecure: string[]; mirrors: string[] } {
+    return { insecure: ['127.0.0.0/8', ...this.ctx.settings.insecureRegistries], mirrors: this.ctx.settings.mirrors };
+  }
+}
+
+export type { Reference };

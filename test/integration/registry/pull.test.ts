@@ -1,0 +1,109 @@
+// Pull from a real registry (Debian's docker-registry on loopback): Docker schema 2 and OCI manifests, an
+// OCI index with platform selection, shared layers skipped, RepoDigests, run's automatic pull, and the real
+// docker client driving wharfd's POST /images/create with dockerd's progress messages.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { TestDaemon, ok, skipUnlessRoot, dockerClient } from '../../helpers/daemon.js';
+import { TestRegistry, skipUnlessRegistry } from '../../helpers/registry.js';
+import { busyboxTar, makeTar, uploadImage, uploadIndex, type UploadedImage } from '../../helpers/registry-upload.js';
+
+const skip = skipUnlessRoot || skipUnlessRegistry;
+const d = new TestDaemon('wharf-pull');
+const reg = new TestRegistry();
+let app: UploadedImage;
+let oci: UploadedImage;
+let arm: UploadedImage;
+let indexDigest = '';
+
+before(async () => {
+  if (skip) return;
+  await Promise.all([d.start(), reg.start()]);
+  const base = busyboxTar();
+  app = await uploadImage(reg.url, 'test/app', 'v1', [base, await makeTar([['hello.txt', 'hello from layer two\n']])], { cmd: ['cat', '/hello.txt'] });
+  oci = await uploadImage(reg.url, 'test/multi', undefined, [base, await makeTar([['arch.txt', 'amd64\n']])], { oci: true });
+  arm = await uploadImage(reg.url, 'test/multi', undefined, [await makeTar([['arch.txt', 'arm64\n']])], { oci: true, arch: 'arm64' });
+  indexDigest = await uploadIndex(reg.url, 'test/multi', 'latest', [{ img: arm, arch: 'arm64', variant: 'v8' }, { img: oci, arch: 'amd64' }]);
+});
+after(async () => { if (!skip) await Promise.all([d.cleanup(), reg.stop()]); });
+
+test('pull a schema 2 image: docker\'s lines, verified layers, RepoDigests, runnable', { skip }, () => {
+  const ref = `${reg.host}/test/app:v1`;
+  const out = ok(d.wharf(['pull', ref]));
+  const [l0, l1] = app.layerDigests.map((x) => x.slice(7, 19));
+  // Layers progress concurrently: the set of lines is dockerd's, their interleaving may differ.
+  assert.deepEqual(out.split('\n').sort(), [
+    'v1: Pulling from test/app',
+    `${l0}: Pulling fs layer`, `${l1}: Pulling fs layer`,
+    `${l0}: Verifying Checksum`, `${l0}: Download complete`,
+    `${l1}: Verifying Checksum`, `${l1}: Download complete`,
+    `${l0}: Pull complete`, `${l1}: Pull complete`,
+    `Digest: ${app.manifestDigest}`, `Status: Downloaded newer image for ${ref}`, ref, '',
+  ].sort());
+  assert.match(out, /^v1: Pulling from test\/app\n/);
+  assert.ok(out.endsWith(`Digest: ${app.manifestDigest}\nStatus: Downloaded newer image for ${ref}\n${ref}\n`));
+  const inspect = JSON.parse(ok(d.wharf(['image', 'inspect', ref])))[0];
+  assert.equal(inspect.Id, app.configDigest);
+  assert.deepEqual(inspect.RepoDigests, [`${reg.host}/test/app@${app.manifestDigest}`]);
+  assert.deepEqual(inspect.RootFS.Layers, app.diffIds);
+  assert.equal(ok(d.wharf(['run', '--rm', ref])), 'hello from layer two\n');
+  // Again: nothing to download.
+  assert.equal(ok(d.wharf(['pull', ref])), `v1: Pulling from test/app\nDigest: ${app.manifestDigest}\nStatus: Image is up to date for ${ref}\n${ref}\n`);
+  assert.equal(ok(d.wharf(['pull', '-q', ref])), `${ref}\n`);
+});
+
+test('an OCI index: the host platform by default, --platform picks another; shared layers already exist', { skip }, () => {
+  const ref = `${reg.host}/test/multi`;
+  const out = ok(d.wharf(['pull', ref]));
+  assert.match(out, /^Using default tag: latest\nlatest: Pulling from test\/multi\n/);
+  // The busybox layer came with test/app.
+  assert.match(out, new RegExp(`${oci.layerDigests[0]!.slice(7, 19)}: Already exists`));
+  assert.match(out, new RegExp(`Digest: ${indexDigest}\n`));
+  assert.equal(ok(d.wharf(['run', '--rm', ref, 'cat', '/arch.txt'])), 'amd64\n');
+  assert.equal(ok(d.wharf(['image', 'inspect', '-f', '{{.Id}}', ref])).trim(), oci.configDigest);
+  ok(d.wharf(['pull', '--platform', 'linux/arm64', ref]));
+  assert.equal(ok(d.wharf(['image', 'inspect', '-f', '{{.Id}} {{.Architecture}}', ref])).trim(), `${arm.configDigest} arm64`);
+  // By digest: only the digest reference is recorded.
+  ok(d.wharf(['rmi', ref]));
+  const byDigest = `${ref}@${indexDigest}`;
+  assert.match(ok(d.wharf(['pull', byDigest])), new RegExp(`Status: Downloaded newer image for ${byDigest.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n`));
+  assert.equal(ok(d.wharf(['image', 'inspect', '-f', '{{.Id}} {{json .RepoTags}}', byDigest])).trim(), `${oci.configDigest} []`);
+});
+
+test('run pulls a missing image like docker, progress on stderr', { skip }, () => {
+  const img = `${reg.host}/test/app:v1`;
+  d.wharf(['rmi', '-f', img]);
+  const r = d.wharf(['run', '--rm', img]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'hello from layer two\n');
+  assert.match(r.stderr, new RegExp(`^Unable to find image '${img.replace(/\./g, '\\.')}' locally\nv1: Pulling from test/app\n`));
+  assert.match(r.stderr, /Status: Downloaded newer image/);
+});
+
+test('errors: unknown tag is a 404 with dockerd\'s text; a dead registry names the URL', { skip }, async () => {
+  const r = d.wharf(['pull', `${reg.host}/test/app:nosuch`]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, `Error response from daemon: manifest for ${reg.host}/test/app:nosuch not found: manifest unknown: manifest unknown\n`);
+  const status = await new Promise<number>((resolve) => {
+    const req = request({ socketPath: d.socket, method: 'POST', path: `/v1.41/images/create?fromImage=${reg.host}/test/nosuch&tag=x` }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+    req.end();
+  });
+  assert.equal(status, 404);
+  const dead = d.wharf(['pull', '127.0.0.1:1/x:y']);
+  assert.equal(dead.stderr, 'Error response from daemon: Get "http://127.0.0.1:1/v2/": dial tcp 127.0.0.1:1: connect: connection refused\n');
+  // Nothing half-written: no temp files left behind.
+  assert.deepEqual(readdirSync(join(d.dataRoot, 'image/tmp')), []);
+  assert.deepEqual(readdirSync(join(d.dataRoot, 'snapshots/tmp')), []);
+});
+
+test('the real docker client pulls through wharfd', { skip: skip || !dockerClient() }, () => {
+  const ref = `${reg.host}/test/app:v1`;
+  d.wharf(['rmi', '-f', ref]);
+  const r = d.docker(['pull', ref]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^v1: Pulling from test\/app\n/);
+  assert.ok(r.stdout.endsWith(`Digest: ${app.manifestDigest}\nStatus: Downloaded newer image for ${ref}\n${ref}\n`));
+  assert.equal(ok(d.docker(['image', 'inspect', '-f', '{{.Id}}', ref])).trim(), app.configDigest);
+});
