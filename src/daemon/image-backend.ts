@@ -9,7 +9,7 @@ import { filterImages, type ContainerUse, type ImageStore } from '../images/inde
 export interface ImageDeps { images: ImageStore; containers: ContainerManager }
 
 /** Everything but the registry calls (daemon/registry-backend.ts). */
-export function imageBackend(d: ImageDeps): Omit<ImageBackend, 'pullImage'> {
+export function imageBackend(d: ImageDeps): Omit<ImageBackend, 'pullImage' | 'pushImage'> {
   const { images } = d;
   const users = (imageId: string): ContainerUse[] => d.containers.store.all()
     .filter((c) => c.Image === imageId)
@@ -44,7 +44,6 @@ export function imageBackend(d: ImageDeps): Omit<ImageBackend, 'pullImage'> {
       const rec = await images.importImage(body, { changes: opts.changes, message: opts.message, source: '-', repo: opts.repo, tag: opts.tag });
       return (async function* () { yield { status: rec.id }; })();
     },
-    async pushImage() { throw new NotImplemented('pushing to a registry is not implemented yet'); },
     async loadImages(body, opts) {
       const { loaded } = await images.load(body);
       return (async function* () {

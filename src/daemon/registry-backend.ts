@@ -5,7 +5,7 @@ import { InvalidParameter } from '../errors.js';
 import { parseReference, type Reference } from '../images/index.js';
 import { parsePlatform, type AuthConfig, type RegistryService } from '../registry/index.js';
 
-type RegistryMethods = Pick<ImageBackend, 'pullImage'>;
+type RegistryMethods = Pick<ImageBackend, 'pullImage' | 'pushImage'>;
 
 export function toAuthConfig(a: RegistryAuth | undefined): AuthConfig | undefined {
   if (!a) return undefined;
@@ -37,6 +37,14 @@ export function registryBackend(registry: RegistryService): RegistryMethods {
       const { ref, allTags } = pullReference(opts.fromImage, opts.tag);
       const platform = opts.platform ? parsePlatform(opts.platform) : undefined;
       return registry.pull({ ref, allTags, platform, auth: toAuthConfig(opts.auth), signal: ctx.signal });
+    },
+    async pushImage(name, opts, ctx) {
+      const parsed = parseReference(name);
+      if (parsed.digest !== undefined) throw new InvalidParameter('cannot push a digest reference');
+      const tag = opts.tag ?? parsed.tag;
+      if (tag !== undefined && !/^[\w][\w.-]{0,127}$/.test(tag)) throw new InvalidParameter('invalid reference format');
+      const ref: Reference = tag !== undefined ? { name: parsed.name, tag } : { name: parsed.name };
+      return registry.push({ ref, auth: toAuthConfig(opts.auth), signal: ctx.signal });
     },
   };
 }

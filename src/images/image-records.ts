@@ -166,6 +166,12 @@ export class ImageStoreCore {
         throw new Conflict(`conflict: unable to remove repository reference "${refOrId}" (must force) - container ${short(users[0]!.id)} is using its referenced image ${short(rec.id)}`);
       }
       await this.untag(ref, rec.id, records);
+      // dockerd: when the last tag of a repository goes, that repository's digest references (RepoDigests
+      // from pull/push) go with it.
+      const left = this.refs.referencesTo(rec.id);
+      if (ref.digest === undefined && !left.some((r) => r.digest === undefined && r.name === ref.name)) {
+        for (const r of left) if (r.digest !== undefined && r.name === ref.name) await this.untag(r, rec.id, records);
+      }
       if (this.refs.referencesTo(rec.id).length > 0) return records;
     } else if (singleReference(refs)) {
       this.checkConflicts(rec, users, opts.force ? 'hard' : 'soft-no-refs');

@@ -5,6 +5,7 @@ import { DistributionMetadata } from './dist-metadata.js';
 import { RegistryHosts } from './hosts.js';
 import type { Message } from './progress.js';
 import { pullImage, type PullRequest, type RegistryContext } from './pull.js';
+import { pushImage, type PushRequest } from './push.js';
 import { DEFAULT_SETTINGS, type RegistrySettings } from './types.js';
 
 export class RegistryService {
@@ -18,6 +19,8 @@ export class RegistryService {
   get settings(): RegistrySettings { return this.ctx.settings; }
 
   pull(req: PullRequest): AsyncIterable<Message> { return pullImage(this.ctx, req); }
+
+  push(req: PushRequest): AsyncIterable<Message> { return pushImage(this.ctx, req); }
 
   /** For /info: the insecure registry CIDRs and mirrors as dockerd reports them. */
   describe(): { insecure: string[]; mirrors: string[] } {

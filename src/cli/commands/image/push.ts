@@ -14,7 +14,7 @@ async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number>
   }
   const client = await ctx.client();
   const res = await client.imagePush(ref.name, all ? undefined : tag);
-  await displayJsonMessages(res, flags.quiet === true ? () => undefined : (s) => ctx.io.out(s));
+  await displayJsonMessages(res, flags.quiet === true ? () => undefined : (s) => ctx.io.out(s), undefined, { isTerminal: ctx.io.stdoutIsTTY, columns: ctx.io.columns });
   return 0;
 }
 
