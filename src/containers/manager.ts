@@ -13,6 +13,7 @@ import type { ExitStatus, ImagePort, LogEntry, LogOptions, RuntimePort, Snapshot
 import { startProcess } from './start.js';
 import { PendingAttach, withReplay, type AttachOptions, type Attachment } from './attach.js';
 import type { ContainerConfig, ContainerRecord, Status } from './types.js';
+import { RestartManager, policyWantsRestart } from './restart-policy.js';
 import { ZERO_TIME } from './types.js';
 
 export interface ManagerDeps {
@@ -29,8 +30,13 @@ type WaitCondition = 'not-running' | 'next-exit' | 'removed';
 export class ContainerManager {
   readonly store: ContainerStore;
   private readonly locks = new KeyedMutex();
-  private readonly listeners = new Map<string, Set<(rec: ContainerRecord, removed: boolean) => void>>();
+  private readonly listeners = new Map<string, Set<(rec: ContainerRecord, removed: boolean, exited: boolean) => void>>();
   private readonly waitingAttach = new Map<string, Set<PendingAttach>>();
+  /** One per container that has run since the last manual start (restart-policy.ts). */
+  private readonly restarts = new Map<string, RestartManager>();
+  /** While reconcile() runs, exits found are recorded only: restart policies act once it is done. */
+  private booting = false;
+  private shuttingDown = false;
 
   constructor(readonly deps: ManagerDeps) { this.store = deps.store; }
 
@@ -42,8 +48,35 @@ export class ContainerManager {
     this.deps.events.publish('container', action, rec.Id, { ...(rec.Config.Labels ?? {}), image: rec.Config.Image, name: rec.Name.slice(1), ...extra });
   }
 
-  private notify(rec: ContainerRecord, removed = false): void {
-    for (const fn of this.listeners.get(rec.Id) ?? []) fn(rec, removed);
+  /** `exited`: the process ended (also when the container goes on to "restarting", as dockerd's waitStop). */
+  private notify(rec: ContainerRecord, removed = false, exited = false): void {
+    for (const fn of this.listeners.get(rec.Id) ?? []) fn(rec, removed, exited);
+  }
+
+  private restartManager(rec: ContainerRecord): RestartManager {
+    let rm = this.restarts.get(rec.Id);
+    if (!rm) { rm = new RestartManager(rec.HostConfig.RestartPolicy); this.restarts.set(rec.Id, rm); }
+    return rm;
+  }
+
+  /** `docker update --restart`: the running manager follows the new policy (moby's UpdateRestartPolicy). */
+  setRestartPolicy(rec: ContainerRecord, policy: { Name: string; MaximumRetryCount: number }): void {
+    rec.HostConfig.RestartPolicy = policy;
+    const rm = this.restarts.get(rec.Id);
+    if (rm) rm.policy = policy;
+  }
+
+  /**
+   * dockerd's killWithSignal: a kill with the stop signal (any signal when none is configured, and always
+   * SIGKILL) means "exit on next": the restart policy will not bring it back; and the container counts as
+   * manually stopped, which `unless-stopped` looks at.
+   */
+  private async markManualStop(rec: ContainerRecord, sig: string): Promise<void> {
+    const stopSignal = rec.Config.StopSignal;
+    if (!stopSignal || sig === 'SIGKILL' || normalizeSignal(stopSignal) === sig) this.restartManager(rec).cancel();
+    if (this.shuttingDown) return;
+    rec.HasBeenManuallyStopped = true;
+    await this.store.save(rec).catch((err) => warn('containers', `save ${rec.Id}: ${err.message}`));
   }
 
   async create(name: string | undefined, body: Record<string, unknown>): Promise<{ Id: string; Warnings: string[] }> {
@@ -77,17 +110,32 @@ export class ContainerManager {
   }
 
   async start(ref: string): Promise<void> {
-    const rec = this.store.get(ref);
-    await this.locks.run(rec.Id, async () => {
+    await this.startContainer(this.store.get(ref), true);
+  }
+
+  /**
+   * `reset`: a user's start (or the daemon's own at boot), which forgets the restart back-off and sets
+   * RestartCount to 0 like dockerd's ResetRestartManager; without it, a restart policy's start.
+   */
+  private async startContainer(rec: ContainerRecord, reset: boolean): Promise<boolean> {
+    const started = await this.locks.run(rec.Id, async () => {
       if (rec.State.Status === 'paused') throw new Conflict('cannot start a paused container, try unpause instead');
-      if (rec.State.Status === 'running') throw new NotModified();
+      if (rec.State.Status === 'running' || (reset && rec.State.Status === 'restarting')) throw new NotModified();
       if (rec.State.Status === 'removing' || rec.State.Status === 'dead') throw new Conflict(`container is marked for removal and cannot be started`);
-      rec.HasBeenManuallyStopped = false;
+      // Stopped, killed or removed during the back-off.
+      if (!reset && (rec.State.Status !== 'restarting' || this.restarts.get(rec.Id)?.isCanceled)) return false;
+      if (reset) {
+        this.restarts.get(rec.Id)?.cancel();
+        this.restarts.delete(rec.Id);
+        rec.RestartCount = 0;
+        rec.HasBeenManuallyStopped = false;
+      }
       try {
         const pid = await startProcess(this, rec, () => this.connectWaiting(rec.Id));
         rec.State = { ...rec.State, Status: 'running', Pid: pid, ExitCode: 0, Error: '', OOMKilled: false, StartedAt: nowNano(), FinishedAt: rec.State.FinishedAt };
         await this.store.save(rec);
         this.emit(rec, 'start');
+        return true;
       } catch (err) {
         // Docker records the failure in State (exit 127/126/128) and leaves the container "created" or "exited".
         rec.State = { ...rec.State, Error: (err as Error).message, ExitCode: exitCodeFor((err as Error).message), Pid: 0 };
@@ -104,6 +152,7 @@ export class ContainerManager {
       throw err;
     });
     this.notify(rec);
+    return started;
   }
 
   private async connectWaiting(id: string): Promise<void> {
@@ -153,19 +202,49 @@ export class ContainerManager {
     if (!rec) return;
     // Under the lock: a fast process can exit before start() has recorded it as running.
     const applied = await this.locks.run(id, async () => {
-      if (rec.State.Status !== 'running' && rec.State.Status !== 'paused') return false;
-      rec.State = { ...rec.State, Status: 'exited', Pid: 0, ExitCode: status.exitCode, OOMKilled: status.oomKilled, FinishedAt: status.finishedAt || nowNano() };
+      if (rec.State.Status !== 'running' && rec.State.Status !== 'paused') return undefined;
+      const finishedAt = status.finishedAt || nowNano();
+      const restart = !this.booting && this.restartManager(rec).shouldRestart(
+        status.exitCode, this.shuttingDown || rec.HasBeenManuallyStopped, Date.parse(finishedAt) - Date.parse(rec.State.StartedAt));
+      if (restart) rec.RestartCount++;
+      rec.State = { ...rec.State, Status: restart ? 'restarting' : 'exited', Pid: 0, ExitCode: status.exitCode, OOMKilled: status.oomKilled, FinishedAt: finishedAt };
       await this.cleanupAfterStop(rec);
       await this.store.save(rec);
-      return true;
+      return { restart };
     });
     if (!applied) return;
     if (status.oomKilled) this.emit(rec, 'oom');
     this.emit(rec, 'die', { exitCode: String(status.exitCode) });
-    this.notify(rec);
+    this.notify(rec, false, true);
+    if (applied.restart) { void this.restartAfterBackoff(rec); return; }
     if (rec.HostConfig.AutoRemove) {
       await this.remove(rec.Id, { force: true, volumes: true }).catch((err) => warn('containers', `auto-remove ${rec.Id}: ${err.message}`));
     }
+  }
+
+  /** The restart policy's start once the back-off has passed; "exited" when it was cancelled or failed. */
+  private async restartAfterBackoff(rec: ContainerRecord): Promise<void> {
+    const go = await this.restartManager(rec).wait();
+    if (this.shuttingDown) return; // still "restarting" on disk: the next daemon start decides
+    if (go) {
+      // Once started, a quick exit may already have put it back to "restarting": that is the next round's.
+      try { if (await this.startContainer(rec, false)) return; } catch (err) { warn('containers', `restart ${rec.Id}: ${(err as Error).message}`); }
+    }
+    const stopped = await this.locks.run(rec.Id, async () => {
+      if (rec.State.Status !== 'restarting' || !this.store.find(rec.Id)) return false;
+      rec.State = { ...rec.State, Status: 'exited' };
+      await this.store.save(rec);
+      return true;
+    });
+    if (!stopped) return;
+    this.notify(rec);
+    if (rec.HostConfig.AutoRemove) await this.remove(rec.Id, { force: true, volumes: true }).catch(() => undefined);
+  }
+
+  /** Daemon shutdown: pending restarts are left to the next daemon start; containers keep running. */
+  shutdown(): void {
+    this.shuttingDown = true;
+    for (const rm of this.restarts.values()) rm.cancel();
   }
 
   private async cleanupAfterStop(rec: ContainerRecord): Promise<void> {
@@ -175,22 +254,25 @@ export class ContainerManager {
 
   async kill(ref: string, signal = 'SIGKILL'): Promise<void> {
     const rec = this.store.get(ref);
-    if (rec.State.Status !== 'running' && rec.State.Status !== 'paused') {
+    if (rec.State.Status !== 'running' && rec.State.Status !== 'paused' && rec.State.Status !== 'restarting') {
       throw new Conflict(`Cannot kill container: ${ref}: Container ${rec.Id} is not running`);
     }
     const sig = normalizeSignal(signal);
-    if (sig === 'SIGKILL' || sig === 'SIGTERM') rec.HasBeenManuallyStopped = true;
+    await this.markManualStop(rec, sig);
+    // dockerd: a restarting container has no process; cancelling its restart is the whole kill.
+    if (rec.State.Status === 'restarting') return;
     await this.deps.runtime.kill(rec.Id, sig);
     this.emit(rec, 'kill', { signal: String(signalNumber(sig)) });
   }
 
   async stop(ref: string, timeout?: number): Promise<void> {
     const rec = this.store.get(ref);
-    if (rec.State.Status !== 'running' && rec.State.Status !== 'paused') throw new NotModified();
-    rec.HasBeenManuallyStopped = true;
+    if (rec.State.Status !== 'running' && rec.State.Status !== 'paused' && rec.State.Status !== 'restarting') throw new NotModified();
     const t = timeout ?? rec.Config.StopTimeout ?? 10;
     const signal = normalizeSignal(rec.Config.StopSignal || 'SIGTERM');
     const exited = this.wait(rec.Id, 'not-running');
+    await this.markManualStop(rec, signal);
+    if (rec.State.Status === 'restarting') { await exited; this.emit(rec, 'stop'); return; }
     if (rec.State.Status === 'paused') await this.deps.runtime.resume(rec.Id).catch(() => undefined);
     if (t !== 0) {
       await this.deps.runtime.kill(rec.Id, signal).catch(() => undefined);
@@ -251,11 +333,12 @@ export class ContainerManager {
     if (rec.State.Status === 'removing') throw new Conflict(`removal of container ${rec.Id.slice(0, 12)} is already in progress`);
     if (rec.State.Status === 'running' || rec.State.Status === 'paused' || rec.State.Status === 'restarting') {
       if (!opts.force) {
-        const what = rec.State.Status === 'paused' ? 'paused' : 'running';
+        const what = rec.State.Status;
         throw new Conflict(`You cannot remove a ${what} container ${rec.Id}. ${what === 'paused' ? 'Unpause and then stop' : 'Stop'} the container before attempting removal or force remove`);
       }
       const exited = this.wait(rec.Id, 'not-running');
-      await this.deps.runtime.kill(rec.Id, 'SIGKILL').catch(() => undefined);
+      await this.markManualStop(rec, 'SIGKILL');
+      if (rec.State.Status !== 'restarting') await this.deps.runtime.kill(rec.Id, 'SIGKILL').catch(() => undefined);
       await Promise.race([exited, sleep(10_000)]);
     }
     await this.locks.run(rec.Id, async () => {
@@ -269,6 +352,7 @@ export class ContainerManager {
     });
     for (const p of this.waitingAttach.get(rec.Id) ?? []) p.close();
     this.waitingAttach.delete(rec.Id);
+    this.restarts.delete(rec.Id);
     this.emit(rec, 'destroy');
     this.notify(rec, true);
   }
@@ -281,9 +365,9 @@ export class ContainerManager {
     return new Promise((resolve, reject) => {
       const set = this.listeners.get(rec.Id) ?? new Set();
       this.listeners.set(rec.Id, set);
-      const done = (r: ContainerRecord, removed: boolean) => {
+      const done = (r: ContainerRecord, removed: boolean, exited: boolean) => {
         if (condition === 'removed' && !removed) return;
-        if (condition !== 'removed' && running() && !removed) return;
+        if (condition !== 'removed' && running() && !removed && !exited) return;
         set.delete(done);
         resolve({ StatusCode: r.State.ExitCode, Error: null });
       };
@@ -294,14 +378,33 @@ export class ContainerManager {
 
   /** After a daemon restart: find exits that happened meanwhile; containers still running stay so. */
   async reconcile(): Promise<void> {
-    for (const rec of this.store.all()) {
-      if (rec.State.Status === 'removing') { await this.remove(rec.Id, { force: true }).catch(() => undefined); continue; }
-      if (rec.State.Status !== 'running' && rec.State.Status !== 'paused') continue;
-      const status = await this.deps.runtime.exitStatus(rec.Id);
-      if (status) { await this.onExit(rec.Id, status); continue; }
-      const state = await this.deps.runtime.state(rec.Id).catch(() => undefined);
-      if (!state || state.status === 'stopped') await this.onExit(rec.Id, { exitCode: 255, oomKilled: false, finishedAt: nowNano() });
+    this.booting = true;
+    try {
+      for (const rec of this.store.all()) {
+        if (rec.State.Status === 'removing') { await this.remove(rec.Id, { force: true }).catch(() => undefined); continue; }
+        // Waiting out a back-off when the daemon went away: stopped now; the policy decides below.
+        if (rec.State.Status === 'restarting') { await this.setStatus(rec, 'exited'); continue; }
+        if (rec.State.Status !== 'running' && rec.State.Status !== 'paused') continue;
+        const status = await this.deps.runtime.exitStatus(rec.Id);
+        if (status) { await this.onExit(rec.Id, status); continue; }
+        const state = await this.deps.runtime.state(rec.Id).catch(() => undefined);
+        if (!state || state.status === 'stopped') await this.onExit(rec.Id, { exitCode: 255, oomKilled: false, finishedAt: nowNano() });
+      }
+    } finally {
+      this.booting = false;
     }
+    await this.restartAtBoot();
+  }
+
+  /**
+   * dockerd's restore: every stopped container whose policy wants it is started (as a fresh start, so
+   * RestartCount goes back to 0): `always` even after a manual stop, `unless-stopped` only if it was not
+   * stopped by the user, `on-failure` after a non-zero exit.
+   */
+  private async restartAtBoot(): Promise<void> {
+    const due = this.store.all().filter((rec) => (rec.State.Status === 'exited' || rec.State.Status === 'created') && !rec.HostConfig.AutoRemove
+      && policyWantsRestart(rec.HostConfig.RestartPolicy, rec.State.ExitCode, rec.HasBeenManuallyStopped, 0));
+    await Promise.all(due.map((rec) => this.start(rec.Id).catch((err) => warn('containers', `restart ${rec.Id} at daemon start: ${(err as Error).message}`))));
   }
 }
 

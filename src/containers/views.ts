@@ -43,7 +43,8 @@ export function inspectView(rec: ContainerRecord, paths: RecordPaths, net: Netwo
     Args: rec.Args,
     State: {
       Status: s.Status,
-      Running: s.Status === 'running' || s.Status === 'paused',
+      // dockerd keeps Running true while a restart policy waits to start the container again.
+      Running: s.Status === 'running' || s.Status === 'paused' || s.Status === 'restarting',
       Paused: s.Status === 'paused',
       Restarting: s.Status === 'restarting',
       OOMKilled: s.OOMKilled,

@@ -47,7 +47,7 @@ export async function openEngine(flags: DaemonFlags): Promise<Engine> {
   const backend = createBackend({ flags, facts, events, images, containers, runtime, execs, registry });
   return {
     backend,
-    async close() { runtime.close(); },
+    async close() { containers.shutdown(); runtime.close(); },
   };
 }
 
