@@ -3,7 +3,7 @@
 import type { Command } from './command.js';
 
 export interface Entry { short: string; load: () => Promise<{ default: Command }>; aliases?: string[] }
-export type Group = 'container' | 'image' | 'system';
+export type Group = 'container' | 'image' | 'system' | 'volume';
 
 export const GROUPS: Record<Group, { short: string; verbs: Record<string, Entry> }> = {
   container: {
@@ -52,6 +52,16 @@ export const GROUPS: Record<Group, { short: string; verbs: Record<string, Entry>
       events: { short: 'Get real time events from the server', load: () => import('./commands/system/events.js') },
       info: { short: 'Display system-wide information', load: () => import('./commands/system/info.js') },
       prune: { short: 'Remove unused data', load: () => import('./commands/system/prune.js') },
+    },
+  },
+  volume: {
+    short: 'Manage volumes',
+    verbs: {
+      create: { short: 'Create a volume', load: () => import('./commands/volume/create.js') },
+      inspect: { short: 'Display detailed information on one or more volumes', load: () => import('./commands/volume/inspect.js') },
+      ls: { short: 'List volumes', load: () => import('./commands/volume/ls.js'), aliases: ['ls', 'list'] },
+      prune: { short: 'Remove all unused local volumes', load: () => import('./commands/volume/prune.js') },
+      rm: { short: 'Remove one or more volumes', load: () => import('./commands/volume/rm.js'), aliases: ['rm', 'remove'] },
     },
   },
 };

@@ -7,7 +7,7 @@ import { hijack, type HijackedConn } from './hijack.js';
 import { Transport, readAll, type Query } from './transport.js';
 import type {
   ContainerCreateBody, ContainerInspect, ContainerSummary, ExecInspect, ImageHistoryItem, ImageInspect,
-  ImageSummary, PruneReport, WaitResponse,
+  ImageSummary, PruneReport, VolumeSummary, WaitResponse,
 } from './types.js';
 
 export type Filters = Record<string, string[]>;
@@ -139,6 +139,15 @@ export class Client {
   // other resources that system prune touches
   networkPrune(filters?: Filters): Promise<{ NetworksDeleted?: string[] | null }> {
     return this.transport.json({ method: 'POST', path: '/networks/prune', query: { filters: filtersJson(filters) } });
+  }
+  volumeCreate(body: { Name: string; Driver: string; DriverOpts: Record<string, string>; Labels: Record<string, string> }): Promise<VolumeSummary> {
+    return this.transport.json({ method: 'POST', path: '/volumes/create', body });
+  }
+  volumeList(filters?: Filters): Promise<{ Volumes: VolumeSummary[] | null; Warnings: string[] | null }> {
+    return this.transport.json({ path: '/volumes', query: { filters: filtersJson(filters) } });
+  }
+  async volumeRemove(name: string, force: boolean): Promise<void> {
+    await wrapNotFound(this.transport.text({ method: 'DELETE', path: `/volumes/${enc(name)}`, query: { force: force || undefined } }), 'volume', name);
   }
   volumePrune(filters?: Filters): Promise<{ VolumesDeleted?: string[] | null; SpaceReclaimed?: number }> {
     return this.transport.json({ method: 'POST', path: '/volumes/prune', query: { filters: filtersJson(filters) } });

@@ -124,3 +124,15 @@ export interface PruneReport {
   ImagesDeleted?: Array<{ Untagged?: string; Deleted?: string }> | null;
   SpaceReclaimed?: number;
 }
+
+/** GET /volumes item and POST /volumes/create answer. */
+export interface VolumeSummary {
+  Name: string;
+  Driver: string;
+  Mountpoint: string;
+  CreatedAt?: string;
+  Labels: Record<string, string> | null;
+  Options: Record<string, string> | null;
+  Scope: string;
+  UsageData?: { Size: number; RefCount: number } | null;
+}

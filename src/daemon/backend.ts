@@ -7,12 +7,14 @@ import type { EventBus } from '../events/index.js';
 import type { ImageStore } from '../images/index.js';
 import type { RegistryService } from '../registry/index.js';
 import type { Runtime } from '../runtime/index.js';
-import { builtinNetworks, noVolumes } from './builtin-networks.js';
+import { builtinNetworks } from './builtin-networks.js';
 import { containerBackend } from './container-backend.js';
 import type { DaemonFlags } from './flags.js';
 import { imageBackend } from './image-backend.js';
 import { registryBackend } from './registry-backend.js';
 import { systemBackend } from './system-backend.js';
+import { volumeBackend } from './volume-backend.js';
+import type { VolumeStore } from '../volumes/index.js';
 import type { EngineFacts } from './system-info.js';
 
 export interface BackendDeps {
@@ -24,16 +26,17 @@ export interface BackendDeps {
   runtime: Runtime;
   execs: ExecManager;
   registry: RegistryService;
+  volumes: VolumeStore;
 }
 
 export function createBackend(d: BackendDeps): Backend {
   return {
-    ...systemBackend({ facts: d.facts, containers: d.containers, images: d.images, events: d.events }),
+    ...systemBackend({ facts: d.facts, containers: d.containers, images: d.images, events: d.events, volumes: d.volumes }),
     ...containerBackend({ containers: d.containers, images: d.images, runtime: d.runtime }),
     ...imageBackend({ images: d.images, containers: d.containers }),
     ...registryBackend(d.registry),
     ...builtinNetworks(),
-    ...noVolumes(),
+    ...volumeBackend(d.volumes),
     // No builder yet (issue 5): an empty build cache, so `system prune` and `builder prune` work.
     async pruneBuildCache() { return { CachesDeleted: null, SpaceReclaimed: 0 }; },
     async createExec(containerId, body) { return d.execs.create(containerId, body); },

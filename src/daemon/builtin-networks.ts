@@ -1,8 +1,8 @@
-// Until networking (issue 6) and volumes (issue 4) exist, the daemon still answers their read endpoints the
-// way an empty Docker does: the three predefined networks, no volumes, and Docker's 404 texts. This keeps
+// Until networking (issue 6) exists, the daemon still answers its read endpoints the
+// way an empty Docker does: the three predefined networks and Docker's 404 texts. This keeps
 // `docker inspect NAME` (which tries every object type) and `docker network ls` working.
 import { createHash } from 'node:crypto';
-import type { JsonObject, NetworkBackend, VolumeBackend } from '../api/index.js';
+import type { JsonObject, NetworkBackend } from '../api/index.js';
 import { NotFound, NotImplemented } from '../errors.js';
 
 const CREATED = new Date().toISOString().replace('Z', '000000Z');
@@ -45,15 +45,5 @@ export function builtinNetworks(): NetworkBackend {
     connectNetwork: notYet,
     disconnectNetwork: notYet,
     async pruneNetworks() { return { NetworksDeleted: null }; },
-  };
-}
-
-export function noVolumes(): VolumeBackend {
-  return {
-    async listVolumes() { return { Volumes: [], Warnings: null }; },
-    async createVolume() { throw new NotImplemented('volumes are not implemented yet'); },
-    async inspectVolume(name) { throw new NotFound(`get ${name}: no such volume`); },
-    async removeVolume(name) { throw new NotFound(`get ${name}: no such volume`); },
-    async pruneVolumes() { return { VolumesDeleted: null, SpaceReclaimed: 0 }; },
   };
 }

@@ -13,6 +13,7 @@ import { createBackend } from './backend.js';
 import { loadDaemonConfig, type DaemonConfig } from './daemon-config.js';
 import type { DaemonFlags } from './flags.js';
 import { run } from '../sys/index.js';
+import { VolumeStore } from '../volumes/index.js';
 
 export interface Engine {
   backend: Backend;
@@ -30,6 +31,7 @@ export async function openEngine(flags: DaemonFlags): Promise<Engine> {
   });
   const registry = await RegistryService.open(images, registrySettings(flags, config));
   const runtime = await Runtime.open({ dataRoot: flags.dataRoot, runtime: flags.runtime, debug: flags.debug });
+  const volumes = await VolumeStore.open(flags.dataRoot, { onEvent: (action, name, attrs) => events.publish('volume', action, name, attrs) });
   const store = await ContainerStore.open(join(flags.dataRoot, 'containers'));
   const containers = new ContainerManager({
     store,
@@ -44,7 +46,7 @@ export async function openEngine(flags: DaemonFlags): Promise<Engine> {
   const rv = await runtimeVersion(flags.runtime);
   const facts = { dataRoot: flags.dataRoot, runtime: flags.runtime, runtimeVersion: rv.version, runtimeCommit: rv.commit, debug: flags.debug };
   const execs = new ExecManager(containers, runtime);
-  const backend = createBackend({ flags, facts, events, images, containers, runtime, execs, registry });
+  const backend = createBackend({ flags, facts, events, images, containers, runtime, execs, registry, volumes });
   return {
     backend,
     async close() { containers.shutdown(); runtime.close(); },

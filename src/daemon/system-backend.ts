@@ -5,8 +5,10 @@ import { containerSummaries } from './container-backend.js';
 import type { EventBus } from '../events/index.js';
 import type { ImageStore } from '../images/index.js';
 import { systemInfo, versionInfo, type EngineFacts } from './system-info.js';
+import type { VolumeStore } from '../volumes/index.js';
+import { volumeView } from './volume-backend.js';
 
-export interface SystemDeps { facts: EngineFacts; containers: ContainerManager; images: ImageStore; events: EventBus }
+export interface SystemDeps { facts: EngineFacts; containers: ContainerManager; images: ImageStore; events: EventBus; volumes: VolumeStore }
 
 export function systemBackend(d: SystemDeps): SystemBackend {
   let listeners = 0;
@@ -45,7 +47,11 @@ export function systemBackend(d: SystemDeps): SystemBackend {
       const containerViews = await containerSummaries({ containers: d.containers, images: d.images }, list, true);
       const layersSize = [...users.keys()].reduce((n, c) => n + layerSize(c), 0);
       // dockerd 20.10 sends BuildCache null when the builder has no cache records.
-      return { LayersSize: layersSize, Images: imageViews, Containers: containerViews, Volumes: [], BuildCache: null, BuilderSize: 0 };
+      const volumeViews = await Promise.all(d.volumes.list().map(async (v) => ({
+        ...volumeView(v, d.volumes.dataPath(v.Name)),
+        UsageData: { Size: await d.volumes.size(v.Name), RefCount: d.volumes.users(v.Name).length },
+      })));
+      return { LayersSize: layersSize, Images: imageViews, Containers: containerViews, Volumes: volumeViews, BuildCache: null, BuilderSize: 0 };
     },
     async *events(opts, ctx) {
       listeners++;

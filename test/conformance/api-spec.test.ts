@@ -127,7 +127,7 @@ test('GET /system/df and /networks', { skip }, async () => {
   await conforms('GET', '/networks', '/networks', 200);
 });
 
-test('GET /volumes', { skip, todo: 'volumes arrive with issue 4' }, async () => {
+test('GET /volumes', { skip }, async () => {
   ok(d.wharf(['volume', 'create', 'conf-vol']));
   const vols = await conforms('GET', '/volumes', '/volumes', 200) as { Volumes: Array<{ Name: string }> };
   assert.ok(vols.Volumes.some((v) => v.Name === 'conf-vol'));
