@@ -77,6 +77,18 @@ export class Hijack {
   }
 
   /**
+   * dockerd's attach failure after ContainerAttach began (no such container, paused, bad detach keys):
+   * a bare status line, the raw-stream content type and the message as text, then the connection closes.
+   */
+  failRaw(err: unknown, where: string): void {
+    if (this.taken) return;
+    this.taken = true;
+    logUnclassified(err, where);
+    const status = statusOf(err);
+    this.socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/vnd.docker.raw-stream\r\n\r\n${messageOf(err)}\r\n`);
+  }
+
+  /**
    * Takes the connection over and serves `att` until its output ends. `withBaseHeaders`: exec start repeats
    * the middleware headers after the hijack line, container attach does not (as dockerd 20.10).
    */

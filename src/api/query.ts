@@ -51,6 +51,13 @@ export class Query {
     return Number.parseInt(v, 10);
   }
 
+  /** strconv.Atoi(r.Form.Get(key)): required, so an absent value is Go's parse error for "" (resize's h and w). */
+  atoi(key: string): number {
+    const n = this.int(key);
+    if (n === undefined) throw new InvalidParameter('strconv.Atoi: parsing "": invalid syntax');
+    return n;
+  }
+
   /** A float (Go's ParseFloat), for timestamps like "1690000000.123456789". */
   float(key: string): number | undefined {
     const v = this.params.get(key);

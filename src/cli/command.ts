@@ -38,6 +38,10 @@ export interface Output {
   stderrIsTTY?: boolean;
   /** Terminal width for progress bars (docker draws the bar only above 110 columns). */
   columns?: number;
+  /** Puts the local terminal (stdin) in raw mode or back; absent when stdin is not a terminal. */
+  setRawMode?(on: boolean): void;
+  /** The output terminal's size (docker's Out().GetTtySize()); undefined when stdout is not a terminal. */
+  ttySize?(): { height: number; width: number } | undefined;
 }
 
 export interface Ctx {

@@ -81,6 +81,12 @@ const io: Output = {
   stdoutIsTTY: process.stdout.isTTY === true,
   stderrIsTTY: process.stderr.isTTY === true,
   columns: process.stdout.columns ?? process.stderr.columns,
+  setRawMode: process.stdin.isTTY ? (on) => { process.stdin.setRawMode(on); } : undefined,
+  ttySize: () => {
+    if (!process.stdout.isTTY) return undefined;
+    const [width, height] = process.stdout.getWindowSize();
+    return { height, width };
+  },
 };
 
 function readLine(): Promise<string> {

@@ -9,6 +9,7 @@ export const GROUPS: Record<Group, { short: string; verbs: Record<string, Entry>
   container: {
     short: 'Manage containers',
     verbs: {
+      attach: { short: 'Attach local standard input, output, and error streams to a running container', load: () => import('./commands/container/attach.js') },
       create: { short: 'Create a new container', load: () => import('./commands/container/create.js') },
       exec: { short: 'Run a command in a running container', load: () => import('./commands/container/exec.js') },
       inspect: { short: 'Display detailed information on one or more containers', load: () => import('./commands/container/inspect.js') },

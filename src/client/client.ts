@@ -107,6 +107,9 @@ export class Client {
   async execStartDetached(execId: string, body: { Detach: boolean; Tty: boolean }): Promise<void> {
     await this.transport.text({ method: 'POST', path: `/exec/${enc(execId)}/start`, body });
   }
+  async execResize(execId: string, h: number, w: number): Promise<void> {
+    await this.transport.text({ method: 'POST', path: `/exec/${enc(execId)}/resize`, query: { h, w } });
+  }
   execInspect(execId: string): Promise<ExecInspect> { return this.transport.json({ path: `/exec/${enc(execId)}/json` }); }
 
   // images

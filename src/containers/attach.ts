@@ -3,6 +3,8 @@
 // monitor right after the runtime creates the container and before its process starts, so no output is
 // lost. Output comes from the monitor's attach socket; `logs=1` replays the log first.
 import { PassThrough, type Readable } from 'node:stream';
+import { InvalidParameter } from '../errors.js';
+import { DEFAULT_DETACH_KEYS, detachKeyBytes, EscapeMatcher } from '../units/index.js';
 import type { AttachHandle, LogEntry } from './ports.js';
 
 export interface AttachOptions {
@@ -12,6 +14,8 @@ export interface AttachOptions {
   /** Replay what is already in the log before live output. */
   logs: boolean;
   stream: boolean;
+  /** The detach sequence (already validated); a TTY attachment's stdin is watched for it. */
+  detachKeys?: string;
 }
 
 export interface Attachment {
@@ -30,7 +34,10 @@ export class PendingAttach {
   private closed = false;
   readonly output = new PassThrough({ objectMode: true });
 
-  constructor(readonly opts: AttachOptions, readonly openStdin: boolean, readonly stdinOnce: boolean) {}
+  /** Called when the client typed the detach keys (dockerd logs a "detach" event). */
+  onDetach?: () => void;
+
+  constructor(readonly opts: AttachOptions, readonly openStdin: boolean, readonly stdinOnce: boolean, readonly tty = false) {}
 
   /** Connects to the monitor; called once the runtime has created the container. */
   connect(handle: AttachHandle): void {
@@ -52,7 +59,16 @@ export class PendingAttach {
 
   private wireStdin(input: Readable): void {
     const stdin = this.handle!.stdin;
-    input.on('data', (b: Buffer) => stdin.write(b));
+    // dockerd watches for the detach keys only with a TTY (container/stream/attach.go copyEscapable):
+    // the sequence ends this attachment and leaves the container and its stdin alone.
+    const matcher = this.tty ? new EscapeMatcher(detachKeyBytes(this.opts.detachKeys || DEFAULT_DETACH_KEYS)) : undefined;
+    input.on('data', (b: Buffer) => {
+      if (this.closed) return;
+      if (!matcher) { stdin.write(b); return; }
+      const r = matcher.push(b);
+      if (r.data.length) stdin.write(r.data);
+      if (r.detach) { this.onDetach?.(); this.close(); }
+    });
     // Docker closes the container's stdin when the client's input ends only for StdinOnce (docker run -i).
     input.on('end', () => { if (this.stdinOnce) stdin.end(); });
   }
@@ -66,6 +82,11 @@ export class PendingAttach {
 
   /** For a container that is not running and never will be: replayed logs only. */
   endNow(): void { this.output.end(); }
+}
+
+/** dockerd rejects a detach sequence it cannot parse before attaching. */
+export function validDetachKeys(keys: string): void {
+  try { detachKeyBytes(keys); } catch { throw new InvalidParameter(`Invalid detach keys (${keys}) provided`); }
 }
 
 /** Prepends replayed log entries to the live output. */

@@ -11,7 +11,7 @@ import { commandOf, mergeConfig, normalizeHostConfig } from './create-config.js'
 import { generateId, generateName, validateName } from './names.js';
 import type { ExitStatus, ImagePort, LogEntry, LogOptions, RuntimePort, SnapshotPort } from './ports.js';
 import { startProcess } from './start.js';
-import { PendingAttach, withReplay, type AttachOptions, type Attachment } from './attach.js';
+import { PendingAttach, validDetachKeys, withReplay, type AttachOptions, type Attachment } from './attach.js';
 import type { ContainerConfig, ContainerRecord, Status } from './types.js';
 import { RestartManager, policyWantsRestart } from './restart-policy.js';
 import { ZERO_TIME } from './types.js';
@@ -164,9 +164,12 @@ export class ContainerManager {
   /** POST /containers/{id}/attach: live output (and stdin) now, or from the next start. */
   async attach(ref: string, opts: AttachOptions): Promise<Attachment> {
     const rec = this.store.get(ref);
-    if (rec.State.Status === 'paused') throw new Conflict('You cannot attach to a paused container, unpause it first');
-    if (rec.State.Status === 'restarting') throw new Conflict('You cannot attach to a restarting container, wait until it is running');
-    const pending = new PendingAttach(opts, rec.Config.OpenStdin, rec.Config.StdinOnce);
+    // dockerd names the container as the client did in these two.
+    if (rec.State.Status === 'paused') throw new Conflict(`container ${ref} is paused, unpause the container before attach`);
+    if (rec.State.Status === 'restarting') throw new Conflict(`container ${ref} is restarting, wait until the container is running`);
+    if (opts.detachKeys) validDetachKeys(opts.detachKeys);
+    const pending = new PendingAttach(opts, rec.Config.OpenStdin, rec.Config.StdinOnce, rec.Config.Tty);
+    pending.onDetach = () => this.emit(rec, 'detach');
     // dockerd's containerAttach logs an "attach" event for every client that attaches (docker run included).
     this.emit(rec, 'attach');
     const replay = opts.logs ? this.deps.runtime.readLogs(this.logPath(rec.Id), { stdout: opts.stdout, stderr: opts.stderr }) : undefined;

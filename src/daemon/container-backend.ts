@@ -3,7 +3,7 @@
 import type { Readable } from 'node:stream';
 import type { ContainerBackend, JsonObject } from '../api/index.js';
 import { listContainers, inspectView, summaryView, type ContainerManager, type ContainerRecord } from '../containers/index.js';
-import { NotImplemented, isNotModified } from '../errors.js';
+import { Conflict, NotImplemented, isNotModified } from '../errors.js';
 import type { ImageStore } from '../images/index.js';
 import type { Runtime } from '../runtime/index.js';
 import { networkView } from './network-view.js';
@@ -90,10 +90,9 @@ export function containerBackend(d: ContainerDeps): Omit<ContainerBackend, 'crea
     async exportContainer() { throw new NotImplemented('export is not implemented yet'); },
     async resizeContainer(id, opts) {
       const rec = m.store.get(id);
-      if (rec.State.Status !== 'running') return;
-      const handle = await d.runtime.attach(rec.Id);
-      handle.resize(opts.h, opts.w);
-      handle.close();
+      if (rec.State.Status !== 'running' && rec.State.Status !== 'paused') throw new Conflict(`Container ${rec.Id} is not running`);
+      await d.runtime.resize(rec.Id, opts.h, opts.w);
+      m.emit(rec, 'resize', { height: String(opts.h), width: String(opts.w) });
     },
     async containerStats() { throw new NotImplemented('stats is not implemented yet'); },
     async updateContainer() { throw new NotImplemented('update is not implemented yet'); },

@@ -14,7 +14,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isNotFound, NotFound } from '../errors.js';
 import { readLogs, type LogEntry, type LogOptions } from './logs.js';
-import { attachTo, type AttachHandle } from './attach.js';
+import { attachTo, resizeConsole, type AttachHandle } from './attach.js';
 import { ExitWatcher, type ExitCallback } from './exits.js';
 import { conmonBinaries, conmonPid, createWithConmon, readExitStatus, type ExitStatus, type MonitorPaths } from './monitor.js';
 import { buildSpec as buildOciSpec, type SpecOptions } from './oci/spec.js';
@@ -140,6 +140,13 @@ export class Runtime {
   }
 
   /** Connects to the container's stdio through conmon (works before start, so no output is missed). */
+  /** Resizes the container's console through conmon's ctl fifo (no-op without a terminal). */
+  async resize(id: string, height: number, width: number): Promise<void> {
+    const bundle = await readFile(join(this.paths.persistDir(id), 'bundle'), 'utf8').catch(() => undefined);
+    if (!bundle) throw new NotFound(`No such container: ${id}`);
+    await resizeConsole(bundle, height, width);
+  }
+
   async attach(id: string): Promise<AttachHandle> {
     const bundle = await readFile(join(this.paths.persistDir(id), 'bundle'), 'utf8').catch(() => undefined);
     if (!bundle) throw new NotFound(`No such container: ${id}`);

@@ -61,3 +61,5 @@ export function ramInBytes(text: string): number {
   const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 }[m[2]!.toLowerCase() as '' | 'k'];
   return Math.floor(Number(m[1]) * mult!);
 }
+
+export { DEFAULT_DETACH_KEYS, detachKeyBytes, EscapeMatcher } from './detach-keys.js';

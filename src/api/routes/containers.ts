@@ -118,7 +118,7 @@ export const containerRoutes: Route[] = [
     await streamJsonLines(r.res, stats, { newline: '\n', eagerHeaders: false, where: 'stats' });
   }),
   route('POST', '/containers/{name}/resize', async (r) => {
-    await r.backend.resizeContainer(id(r), { h: r.query.int('h') ?? 0, w: r.query.int('w') ?? 0 }, r.ctx);
+    await r.backend.resizeContainer(id(r), { h: r.query.atoi('h'), w: r.query.atoi('w') }, r.ctx);
     sendEmpty(r.res, 200);
   }),
   route('POST', '/containers/{name}/start', async (r) => {

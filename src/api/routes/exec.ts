@@ -15,7 +15,13 @@ async function attach(r: HijackRequest): Promise<void> {
     logs: q.bool('logs'),
     detachKeys: q.nonEmpty('detachKeys'),
   };
-  const att = await r.backend.attachContainer(r.params.name!, opts, r.ctx);
+  let att;
+  try {
+    att = await r.backend.attachContainer(r.params.name!, opts, r.ctx);
+  } catch (err) {
+    r.hijack.failRaw(err, 'attach');
+    return;
+  }
   // dockerd's attach reply carries only the hijack headers (no Api-Version and friends).
   await r.hijack.serve(att, false);
 }
@@ -41,7 +47,7 @@ export const execRoutes: Route[] = [
     sendJson(r.res, 201, await r.backend.createExec(r.params.name!, body, r.ctx));
   }),
   route('POST', '/exec/{name}/resize', async (r) => {
-    await r.backend.resizeExec(r.params.name!, { h: r.query.int('h') ?? 0, w: r.query.int('w') ?? 0 }, r.ctx);
+    await r.backend.resizeExec(r.params.name!, { h: r.query.atoi('h'), w: r.query.atoi('w') }, r.ctx);
     sendEmpty(r.res, 200);
   }),
   route('GET', '/exec/{name}/json', async (r) => sendJson(r.res, 200, await r.backend.inspectExec(r.params.name!, r.ctx))),

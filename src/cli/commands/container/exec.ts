@@ -1,8 +1,9 @@
 // docker exec: create the exec, start it hijacked (or detached with -d), then exit with its exit code
 // from exec inspect, as docker/cli's getExecExitStatus does.
-import type { Command, Ctx } from '../../command.js';
+import { StatusError, type Command, type Ctx } from '../../command.js';
 import type { FlagValues } from '../../flags.js';
 import { streamHijacked } from './attach-streams.js';
+import { monitorTtySize } from './tty.js';
 
 async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number> {
   const [container, ...cmd] = args as [string, ...string[]];
@@ -23,7 +24,16 @@ async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number>
     return 0;
   }
   const conn = await client.execStartAttached(created.Id, { Detach: false, Tty: tty });
-  await streamHijacked(ctx, conn, { tty, stdin, stdout: true, stderr: true });
+  const detachKeys = flags['detach-keys'] as string | undefined;
+  const streaming = streamHijacked(ctx, conn, { tty, stdin, stdout: true, stderr: true, detachKeys });
+  // docker/cli follows the window only when its stdin is a terminal too.
+  const stopResize = tty && ctx.io.stdinIsTTY ? monitorTtySize(ctx, (h, w) => client.execResize(created.Id, h, w)) : () => undefined;
+  try {
+    // Detaching from an exec is an error for docker/cli: "read escape sequence", exit 1.
+    if ((await streaming) === 'detached') throw new StatusError('read escape sequence', 1);
+  } finally {
+    stopResize();
+  }
   const info = await client.execInspect(created.Id);
   return info.ExitCode ?? 0;
 }

@@ -6,6 +6,7 @@ import type { FlagValues } from '../../flags.js';
 import { buildCreateBody, CREATE_FLAGS, RUN_ONLY_FLAGS } from './create-options.js';
 import { createContainer } from './create-container.js';
 import { streamHijacked } from './attach-streams.js';
+import { monitorTtySize } from './tty.js';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 
@@ -40,7 +41,9 @@ async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number>
     reportError(ctx, errorText(err), true);
     return startErrorCode(err);
   }
-  const stopProxy = flags['sig-proxy'] !== false ? proxySignals(ctx, client, id) : () => undefined;
+  // docker/cli forwards signals only without a TTY: with one, ^C is a byte the container's terminal turns into SIGINT.
+  const stopProxy = flags['sig-proxy'] !== false && !body.Tty ? proxySignals(ctx, client, id) : () => undefined;
+  let stopResize = () => { /* no terminal */ };
   try {
     if (!body.AttachStdout && !body.AttachStderr) ctx.io.out(`${id}\n`);
     let conn: HijackedConn | undefined;
@@ -48,7 +51,10 @@ async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number>
       conn = await client.containerAttach(id, { stdin: body.AttachStdin, stdout: body.AttachStdout, stderr: body.AttachStderr, detachKeys: flags['detach-keys'] as string | undefined });
     }
     const status = detach ? undefined : (await client.containerWait(id, body.HostConfig.AutoRemove ? 'removed' : 'next-exit')).result;
-    const streaming = conn && streamHijacked(ctx, conn, { tty: body.Tty === true, stdin: body.AttachStdin === true, stdout: body.AttachStdout === true, stderr: body.AttachStderr === true });
+    const streaming = conn && streamHijacked(ctx, conn, {
+      tty: body.Tty === true, stdin: body.AttachStdin === true, stdout: body.AttachStdout === true, stderr: body.AttachStderr === true,
+      detachKeys: flags['detach-keys'] as string | undefined,
+    });
     try {
       await client.containerStart(id);
     } catch (err) {
@@ -58,12 +64,15 @@ async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number>
       if (body.HostConfig.AutoRemove) await status?.catch(() => undefined);
       return startErrorCode(err);
     }
-    await streaming;
+    if (conn && body.Tty && ctx.io.stdoutIsTTY) stopResize = monitorTtySize(ctx, (h, w) => client.containerResize(id, h, w));
+    // Detaching (the escape keys) leaves the container running and exits 0, as docker run does.
+    if ((await streaming) === 'detached') return 0;
     if (!body.AttachStdout && !body.AttachStderr) return 0;
     const res = await status!;
     return res.StatusCode;
   } finally {
     stopProxy();
+    stopResize();
   }
 }
 

@@ -5,16 +5,18 @@ import { errorText } from '../../command.js';
 import type { FlagValues } from '../../flags.js';
 import { streamHijacked } from './attach-streams.js';
 import { proxySignals } from './run.js';
+import { monitorTtySize } from './tty.js';
 
 async function startAttached(ctx: Ctx, flags: FlagValues, name: string): Promise<number> {
   const client = await ctx.client();
   const c = await client.containerInspect(name);
   const stopProxy = c.Config.Tty ? () => undefined : proxySignals(ctx, client, c.Id);
+  let stopResize = () => { /* no terminal */ };
   try {
     const stdin = flags.interactive === true && c.Config.OpenStdin === true;
     const conn = await client.containerAttach(c.Id, { stdin, stdout: true, stderr: true, detachKeys: flags['detach-keys'] as string | undefined });
     const status = (await client.containerWait(c.Id, c.HostConfig.AutoRemove ? 'removed' : 'next-exit')).result;
-    const streaming = streamHijacked(ctx, conn, { tty: c.Config.Tty === true, stdin, stdout: true, stderr: true });
+    const streaming = streamHijacked(ctx, conn, { tty: c.Config.Tty === true, stdin, stdout: true, stderr: true, detachKeys: flags['detach-keys'] as string | undefined });
     try {
       await client.containerStart(c.Id);
     } catch (err) {
@@ -22,10 +24,13 @@ async function startAttached(ctx: Ctx, flags: FlagValues, name: string): Promise
       await streaming.catch(() => undefined);
       throw err;
     }
-    await streaming;
+    if (c.Config.Tty && ctx.io.stdoutIsTTY) stopResize = monitorTtySize(ctx, (h, w) => client.containerResize(c.Id, h, w));
+    // docker start -a exits 0 without a word when the user detaches.
+    if ((await streaming) === 'detached') return 0;
     return (await status).StatusCode;
   } finally {
     stopProxy();
+    stopResize();
   }
 }
 
