@@ -205,6 +205,10 @@ export interface SystemBackend {
   events(opts: EventsOptions, ctx: RequestContext): AsyncIterable<JsonObject>;
   /** POST /auth: returns {Status, IdentityToken?}. */
   auth?(body: JsonObject, ctx: RequestContext): Promise<JsonObject>;
+  /** GET /distribution/{name}/json: {Descriptor, Platforms}. */
+  distributionInspect?(name: string, auth: RegistryAuth | undefined, ctx: RequestContext): Promise<JsonObject>;
+  /** GET /images/search: [{name, description, star_count, is_official, is_automated}]. */
+  searchImages?(opts: { term: string; limit: number; filters: Filters }, auth: RegistryAuth | undefined, ctx: RequestContext): Promise<JsonObject[]>;
 }
 
 // ---- optional: volumes, networks, build ------------------------------------------------------------------

@@ -77,6 +77,9 @@ export const TOP: Record<string, Entry | [Group, string]> = {
   history: ['image', 'history'], images: ['image', 'ls'], import: ['image', 'import'], load: ['image', 'load'],
   pull: ['image', 'pull'], push: ['image', 'push'], rmi: ['image', 'rm'], save: ['image', 'save'], tag: ['image', 'tag'],
   events: ['system', 'events'], info: ['system', 'info'],
+  login: { short: 'Log in to a Docker registry', load: () => import('./commands/registry/login.js') },
+  logout: { short: 'Log out from a Docker registry', load: () => import('./commands/registry/logout.js') },
+  search: { short: 'Search the Docker Hub for images', load: () => import('./commands/registry/search.js') },
   inspect: { short: 'Return low-level information on Docker objects', load: () => import('./commands/system/inspect.js') },
   version: { short: 'Show the Docker version information', load: () => import('./commands/system/version.js') },
 };

@@ -23,6 +23,7 @@ export function filtersJson(filters: Filters | undefined): string | undefined {
 const enc = encodeURIComponent;
 /** An empty X-Registry-Auth ("{}" in base64), as docker sends when it has no credentials. */
 const NO_AUTH = { 'X-Registry-Auth': 'e30=' };
+const authHeader = (value: string | undefined): Record<string, string> => (value ? { 'X-Registry-Auth': value } : NO_AUTH);
 
 /**
  * docker's client wraps 404s of remove/inspect as objectNotFoundError: "Error: No such container: <id>"
@@ -128,11 +129,19 @@ export class Client {
   imageImport(source: Readable | undefined, query: { fromSrc: string; repo?: string; tag?: string; message?: string; changes?: string[]; platform?: string }): Promise<IncomingMessage> {
     return this.transport.request({ method: 'POST', path: '/images/create', query: { ...query }, body: source });
   }
-  imageCreate(fromImage: string, tag: string | undefined, platform?: string): Promise<IncomingMessage> {
-    return this.transport.request({ method: 'POST', path: '/images/create', query: { fromImage, tag, platform }, headers: NO_AUTH });
+  /** `registryAuth` is the X-Registry-Auth value (base64url JSON of the credentials); none sends "{}". */
+  imageCreate(fromImage: string, tag: string | undefined, platform?: string, registryAuth?: string): Promise<IncomingMessage> {
+    return this.transport.request({ method: 'POST', path: '/images/create', query: { fromImage, tag, platform }, headers: authHeader(registryAuth) });
   }
-  imagePush(name: string, tag?: string): Promise<IncomingMessage> {
-    return this.transport.request({ method: 'POST', path: `/images/${enc(name)}/push`, query: { tag }, headers: NO_AUTH });
+  imagePush(name: string, tag?: string, registryAuth?: string): Promise<IncomingMessage> {
+    return this.transport.request({ method: 'POST', path: `/images/${enc(name)}/push`, query: { tag }, headers: authHeader(registryAuth) });
+  }
+  /** POST /auth: {Status, IdentityToken}. */
+  login(auth: { username?: string; password?: string; serveraddress?: string; identitytoken?: string }): Promise<{ Status: string; IdentityToken?: string }> {
+    return this.transport.json({ method: 'POST', path: '/auth', body: auth });
+  }
+  imageSearch(term: string, limit: number | undefined, filters: Filters | undefined, registryAuth?: string): Promise<Array<{ name: string; description: string; star_count: number; is_official: boolean; is_automated: boolean }>> {
+    return this.transport.json({ path: '/images/search', query: { term, limit, filters: filtersJson(filters) }, headers: authHeader(registryAuth) });
   }
   imageSave(names: string[]): Promise<IncomingMessage> { return this.transport.request({ path: '/images/get', query: { names } }); }
   imageLoad(source: Readable, quiet: boolean): Promise<IncomingMessage> {

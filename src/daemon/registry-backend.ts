@@ -1,11 +1,11 @@
 // The registry half of the API Backend: POST /images/create?fromImage, POST /images/{name}/push, POST /auth,
 // GET /distribution/{name}/json and GET /images/search, translated to RegistryService calls.
-import type { ImageBackend, RegistryAuth } from '../api/index.js';
+import type { ImageBackend, JsonObject, RegistryAuth, SystemBackend } from '../api/index.js';
 import { InvalidParameter } from '../errors.js';
-import { parseReference, type Reference } from '../images/index.js';
+import { parseReference, withDefaultTag, type Reference } from '../images/index.js';
 import { parsePlatform, type AuthConfig, type RegistryService } from '../registry/index.js';
 
-type RegistryMethods = Pick<ImageBackend, 'pullImage' | 'pushImage'>;
+type RegistryMethods = Pick<ImageBackend, 'pullImage' | 'pushImage'> & Required<Pick<SystemBackend, 'auth' | 'distributionInspect' | 'searchImages'>>;
 
 export function toAuthConfig(a: RegistryAuth | undefined): AuthConfig | undefined {
   if (!a) return undefined;
@@ -45,6 +45,22 @@ export function registryBackend(registry: RegistryService): RegistryMethods {
       if (tag !== undefined && !/^[\w][\w.-]{0,127}$/.test(tag)) throw new InvalidParameter('invalid reference format');
       const ref: Reference = tag !== undefined ? { name: parsed.name, tag } : { name: parsed.name };
       return registry.push({ ref, auth: toAuthConfig(opts.auth), signal: ctx.signal });
+    },
+    async auth(body, ctx) {
+      const a = toAuthConfig(body as RegistryAuth) ?? {};
+      return await registry.login(a, ctx.signal) as unknown as JsonObject;
+    },
+    async distributionInspect(name, auth, ctx) {
+      const ref = withDefaultTag(parseReference(name));
+      return await registry.inspect(ref.name, ref.digest ?? ref.tag!, toAuthConfig(auth), ctx.signal) as unknown as JsonObject;
+    },
+    async searchImages(opts, auth, ctx) {
+      const results = await registry.search(opts.term, opts.limit, toAuthConfig(auth), ctx.signal);
+      const f = opts.filters;
+      const stars = f['stars']?.[0] !== undefined ? Number(f['stars'][0]) : 0;
+      return results.filter((r) => r.star_count >= stars
+        && (f['is-official']?.[0] === undefined || String(r.is_official) === f['is-official'][0])
+        && (f['is-automated']?.[0] === undefined || String(r.is_automated) === f['is-automated'][0])) as unknown as JsonObject[];
     },
   };
 }

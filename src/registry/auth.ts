@@ -1,7 +1,7 @@
 // Registry authentication: WWW-Authenticate challenges, the Bearer token flow (realm/service/scope, anonymous
 // tokens when there are no credentials, refresh tokens as identity tokens, expiry) and basic auth.
 import { Unauthorized } from '../errors.js';
-import { errorFrom, readBody, sendWithRetry, type HttpSettings } from './http.js';
+import { readBody, registryErrorText, sendWithRetry, type HttpSettings } from './http.js';
 import type { TlsFiles } from './hosts.js';
 import type { AuthConfig } from './types.js';
 
@@ -66,7 +66,7 @@ export class Authorizer {
     const key = [...scopes].sort().join(' ');
     const have = this.tokens.get(key);
     if (have && have.expires > Date.now()) return `Bearer ${have.value}`;
-    const t = await this.fetchToken(scopes, signal);
+    const t = await this.fetchToken(scopes, signal, false, what);
     this.tokens.set(key, t);
     return `Bearer ${t.value}`;
   }
@@ -74,7 +74,7 @@ export class Authorizer {
   /** Forget tokens (after a 401 with a valid-looking token: expired or revoked). */
   reset(): void { this.tokens.clear(); }
 
-  private async fetchToken(scopes: string[], signal?: AbortSignal, offline = false): Promise<Token> {
+  private async fetchToken(scopes: string[], signal?: AbortSignal, offline = false, what = ''): Promise<Token> {
     const p = this.challenge!.params;
     if (!p.realm) throw new Unauthorized('bearer challenge without a realm');
     const cred = credentials(this.auth);
@@ -94,9 +94,9 @@ export class Authorizer {
       res = await sendWithRetry({ method: 'GET', url: url.toString(), headers, tls: this.tls, signal }, this.http);
     }
     if ((res.statusCode ?? 0) >= 400) {
-      const err = await errorFrom(res);
-      if (res.statusCode === 401 || res.statusCode === 403) throw new Unauthorized(`Get "${p.realm}": unauthorized: ${err.message.replace(/^received unexpected HTTP status: .*/, 'incorrect username or password')}`);
-      throw err;
+      const body = await readBody(res, 1 << 20).catch(() => Buffer.alloc(0));
+      if (res.statusCode === 401 || res.statusCode === 403) throw new Unauthorized(`${what}unauthorized: ${tokenErrorText(body)}`);
+      throw new Unauthorized(`${what}${registryErrorText(res.statusCode ?? 0, body).text}`);
     }
     const j = JSON.parse((await readBody(res, 1 << 20)).toString('utf8')) as { token?: string; access_token?: string; expires_in?: number; refresh_token?: string };
     const value = j.token || j.access_token;
@@ -106,7 +106,18 @@ export class Authorizer {
   }
 
   /** login: a token with no scope proves the credentials (offline, so a refresh token comes back if offered). */
-  async login(signal?: AbortSignal): Promise<void> {
-    if (this.challenge?.scheme === 'bearer') await this.fetchToken([], signal, true);
+  async login(signal?: AbortSignal, what = ''): Promise<void> {
+    if (this.challenge?.scheme === 'bearer') await this.fetchToken([], signal, true, what);
   }
+}
+
+/** A token server's refusal: {"details": ...} (docker/distribution's auth servers) or errcode errors. */
+function tokenErrorText(body: Buffer): string {
+  try {
+    const j = JSON.parse(body.toString('utf8')) as { details?: string; error?: string; errors?: unknown };
+    if (j.details) return j.details;
+    if (j.errors) return registryErrorText(401, body).text;
+    if (j.error) return j.error;
+  } catch { /* not JSON */ }
+  return 'incorrect username or password';
 }

@@ -65,8 +65,12 @@ export function send(req: HttpRequest, timeoutMs: number): Promise<IncomingMessa
     const opts = { method: req.method, headers: req.headers, signal: req.signal, agent: https ? agentFor(req.tls) : httpAgent };
     const r = (https ? httpsRequest : httpRequest)(req.url, opts, (res) => {
       // The idle timeout keeps applying while the body streams: a registry that stops sending fails the read.
-      res.socket.setTimeout(timeoutMs, () => res.destroy(new ConnectionError(`${goMethod(req.method)} "${req.url}": read: i/o timeout`)));
-      res.once('end', () => res.socket?.setTimeout(0));
+      const socket = res.socket;
+      const onTimeout = () => res.destroy(new ConnectionError(`${goMethod(req.method)} "${req.url}": read: i/o timeout`));
+      socket.setTimeout(timeoutMs, onTimeout);
+      const clear = () => { socket.setTimeout(0); socket.removeListener('timeout', onTimeout); };
+      res.once('end', clear);
+      res.once('close', clear);
       resolve(res);
     });
     r.setTimeout(timeoutMs, () => r.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));

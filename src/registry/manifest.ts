@@ -1,7 +1,7 @@
 // Fetching manifests: content negotiation for Docker schema 2 and OCI, digest verification, and following
 // an index or manifest list to one platform's manifest.
 import { createHash } from 'node:crypto';
-import { InvalidParameter, NotFound, NotImplemented } from '../errors.js';
+import { InvalidParameter, NotFound, NotImplemented, Unauthorized } from '../errors.js';
 import { errorFrom, readBody, RegistryError } from './http.js';
 import { formatPlatform, selectManifest } from './platform.js';
 import type { RegistrySession } from './session.js';
@@ -21,15 +21,34 @@ const sha256 = (b: Buffer): string => `sha256:${createHash('sha256').update(b).d
 export function pullError(err: unknown, familiar: string, familiarName: string): unknown {
   if (!(err instanceof RegistryError)) return err;
   const code = err.codes[0];
-  const cause = err.message.split(', ')[0]!;
+  const cause = err.status === 401 ? 'denied: requested access to the resource is denied' : err.message.split(', ')[0]!;
   if (code === 'MANIFEST_UNKNOWN') return new NotFound(`manifest for ${familiar} not found: ${cause}`);
   if (code === 'NAME_UNKNOWN') return new NotFound(`repository ${familiarName} not found: ${cause}`);
-  if (code === 'DENIED') return new NotFound(`pull access denied for ${familiarName}, repository does not exist or may require 'docker login': ${cause}`);
+  if (code === 'DENIED' || code === 'UNAUTHORIZED' || err.status === 401) return new NotFound(`pull access denied for ${familiarName}, repository does not exist or may require 'docker login': ${cause}`);
   return err;
 }
 
+/** The manifest a reference names, unresolved (an index stays an index). */
+export async function fetchTop(s: RegistrySession, repoPath: string, ref: string, signal?: AbortSignal): Promise<{ body: Buffer; mediaType: string; digest: string }> {
+  return getManifest(s, repoPath, ref, signal);
+}
+
+export async function fetchConfigPlatform(s: RegistrySession, repoPath: string, desc: Descriptor, signal?: AbortSignal): Promise<Platform> {
+  const c = JSON.parse((await fetchConfig(s, repoPath, desc, signal)).toString('utf8')) as Platform;
+  const p: Platform = { architecture: c.architecture, os: c.os };
+  if (c.variant) p.variant = c.variant;
+  return p;
+}
+
 async function getManifest(s: RegistrySession, repoPath: string, ref: string, signal?: AbortSignal): Promise<{ body: Buffer; mediaType: string; digest: string }> {
-  const res = await s.request({ method: 'GET', path: `/v2/${repoPath}/manifests/${ref}`, headers: { Accept: MANIFEST_ACCEPT.join(', ') }, signal });
+  let res;
+  try {
+    res = await s.request({ method: 'GET', path: `/v2/${repoPath}/manifests/${ref}`, headers: { Accept: MANIFEST_ACCEPT.join(', ') }, signal });
+  } catch (err) {
+    // dockerd resolves a reference with HEAD first, and its errors name that request.
+    if (err instanceof Unauthorized) throw new Unauthorized(err.message.replace(/^Get "/, 'Head "'), { cause: err });
+    throw err;
+  }
   if ((res.statusCode ?? 0) >= 400) throw await errorFrom(res);
   const body = await readBody(res, 8 << 20);
   const digest = sha256(body);

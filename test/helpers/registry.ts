@@ -3,13 +3,14 @@
 // issuer this file runs on loopback (RS256 JWTs whose x5c certificate the registry trusts), and TLS with a
 // test CA made by openssl.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createSign, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const REGISTRY_BIN = '/usr/bin/docker-registry';
 export const haveRegistry = existsSync(REGISTRY_BIN);
@@ -20,13 +21,23 @@ export interface RegistryOptions {
   tls?: boolean;
   /** Users for basic and token auth. */
   users?: Record<string, string>;
+  /** Listen address (default 127.0.0.1, which engines treat as insecure); see nonLoopbackIp(). */
+  ip?: string;
 }
 
-export async function freePort(): Promise<number> {
+/** An IPv4 address of this machine outside 127.0.0.0/8, where a registry counts as secure. */
+export function nonLoopbackIp(): string | undefined {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return undefined;
+}
+
+export async function freePort(ip = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createNetServer();
     s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
+    s.listen(0, ip, () => {
       const port = (s.address() as { port: number }).port;
       s.close(() => resolve(port));
     });
@@ -39,63 +50,22 @@ function openssl(args: string[], cwd: string): void {
 }
 
 /** A test CA and a server certificate for 127.0.0.1 signed by it. */
-export function makeCa(dir: string): { ca: string; cert: string; key: string } {
+export function makeCa(dir: string, ip = '127.0.0.1'): { ca: string; cert: string; key: string } {
   openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=wharf test CA'], dir);
-  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1'], dir);
-  writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', `/CN=${ip}`], dir);
+  writeFileSync(join(dir, 'ext.cnf'), `subjectAltName=IP:${ip},DNS:localhost\n`);
   openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'ext.cnf'], dir);
   return { ca: join(dir, 'ca.crt'), cert: join(dir, 'server.crt'), key: join(dir, 'server.key') };
 }
 
-const b64url = (b: Buffer | string): string => Buffer.from(b).toString('base64url');
-
-/** The token issuer: GET /token?service=&scope= with optional basic credentials; anonymous gets pull-less tokens. */
-class TokenIssuer {
-  server?: Server;
-  port = 0;
-  issued = 0;
-  constructor(private readonly key: string, private readonly certDer: Buffer, private readonly users: Record<string, string>, readonly service: string) {}
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      let user = '';
-      const h = req.headers.authorization ?? '';
-      if (h.startsWith('Basic ')) {
-        const [u, p] = Buffer.from(h.slice(6), 'base64').toString().split(':', 2) as [string, string];
-        if (this.users[u] !== p) { res.writeHead(401, { 'Content-Type': 'application/json' }); res.end('{"details":"invalid credentials"}'); return; }
-        user = u;
-      }
-      const access = url.searchParams.getAll('scope').map((s) => {
-        const [type, name, actions] = s.split(':') as [string, string, string];
-        return { type, name, actions: user ? actions.split(',') : [] };
-      });
-      const token = this.sign(user, access);
-      this.issued++;
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() }));
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.port = (this.server.address() as { port: number }).port;
-  }
-
-  sign(sub: string, access: unknown[]): string {
-    const now = Math.floor(Date.now() / 1000);
-    const header = { typ: 'JWT', alg: 'RS256', x5c: [this.certDer.toString('base64')] };
-    const claims = { iss: 'wharf-test-issuer', sub, aud: this.service, exp: now + 300, nbf: now - 10, iat: now, jti: randomBytes(8).toString('hex'), access };
-    const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
-    const sig = createSign('RSA-SHA256').update(input).sign(this.key);
-    return `${input}.${b64url(sig)}`;
-  }
-
-  stop(): Promise<void> { return new Promise((r) => (this.server ? this.server.close(() => r()) : r())); }
-}
+const issuerJs = join(dirname(fileURLToPath(import.meta.url)), 'token-issuer.js');
 
 export class TestRegistry {
   readonly dir: string;
   port = 0;
   private child?: ChildProcess;
-  private issuer?: TokenIssuer;
+  private issuer?: ChildProcess;
+  private issuerPort = 0;
   ca?: string;
   readonly users: Record<string, string>;
 
@@ -105,17 +75,21 @@ export class TestRegistry {
   }
 
   /** host:port, as image references name it. */
-  get host(): string { return `127.0.0.1:${this.port}`; }
+  get ip(): string { return this.opts.ip ?? '127.0.0.1'; }
+  get host(): string { return `${this.ip}:${this.port}`; }
   get url(): string { return `${this.opts.tls ? 'https' : 'http'}://${this.host}`; }
-  get tokensIssued(): number { return this.issuer?.issued ?? 0; }
+  /** Tokens handed out so far (the issuer appends a line per token). */
+  get tokensIssued(): number {
+    try { return readFileSync(join(this.dir, 'token/issued'), 'utf8').split('\n').filter(Boolean).length; } catch { return 0; }
+  }
 
   async start(): Promise<void> {
-    this.port = await freePort();
+    this.port = await freePort(this.ip);
     const lines = ['version: 0.1', 'log:', '  level: error', '  accesslog:', '    disabled: true', 'storage:', '  filesystem:',
-      `    rootdirectory: ${join(this.dir, 'data')}`, '  delete:', '    enabled: true', 'http:', `  addr: 127.0.0.1:${this.port}`,
+      `    rootdirectory: ${join(this.dir, 'data')}`, '  delete:', '    enabled: true', 'http:', `  addr: ${this.ip}:${this.port}`,
       `  secret: ${randomBytes(16).toString('hex')}`];
     if (this.opts.tls) {
-      const c = makeCa(this.dir);
+      const c = makeCa(this.dir, this.ip);
       this.ca = c.ca;
       lines.push('  tls:', `    certificate: ${c.cert}`, `    key: ${c.key}`);
     }
@@ -131,11 +105,14 @@ export class TestRegistry {
     } else if (auth === 'token') {
       mkdirSync(join(this.dir, 'token'));
       openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'token.key', '-out', 'token.crt', '-days', '2', '-subj', '/CN=wharf token issuer'], join(this.dir, 'token'));
-      const pem = readFileSync(join(this.dir, 'token/token.crt'), 'utf8');
-      const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
-      this.issuer = new TokenIssuer(readFileSync(join(this.dir, 'token/token.key'), 'utf8'), der, this.users, 'wharf-test-registry');
-      await this.issuer.start();
-      lines.push('auth:', '  token:', `    realm: http://127.0.0.1:${this.issuer.port}/token`, `    service: ${this.issuer.service}`,
+      // The issuer runs in its own process: tests block in spawnSync while wharfd asks it for tokens.
+      writeFileSync(join(this.dir, 'token/users.json'), JSON.stringify(this.users));
+      this.issuer = spawn(process.execPath, [issuerJs, join(this.dir, 'token'), 'wharf-test-registry'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      this.issuerPort = await new Promise<number>((resolve, reject) => {
+        this.issuer!.stdout!.once('data', (b: Buffer) => resolve(Number(b.toString().trim())));
+        this.issuer!.once('exit', (c) => reject(new Error(`token issuer exited ${c}`)));
+      });
+      lines.push('auth:', '  token:', `    realm: http://127.0.0.1:${this.issuerPort}/token`, '    service: wharf-test-registry',
         '    issuer: wharf-test-issuer', `    rootcertbundle: ${join(this.dir, 'token/token.crt')}`);
     }
     const config = join(this.dir, 'config.yml');
@@ -182,7 +159,7 @@ export class TestRegistry {
       await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
       if (child.exitCode === null) child.kill('SIGKILL');
     }
-    await this.issuer?.stop();
+    this.issuer?.kill('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

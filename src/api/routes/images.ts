@@ -62,7 +62,19 @@ export const imageRoutes: Route[] = [
     if (legacy !== undefined) filters.reference = [...(filters.reference ?? []), legacy];
     sendJson(r.res, 200, await r.backend.listImages({ all: r.query.bool('all'), filters, digests: r.query.bool('digests') }, r.ctx));
   }),
-  route('GET', '/images/search', async () => { throw new NotImplemented('image search is not implemented'); }),
+  route('GET', '/images/search', async (r) => {
+    const term = r.query.string('term') ?? '';
+    const limit = r.query.nonEmpty('limit') !== undefined ? Number(r.query.nonEmpty('limit')) : 25;
+    if (!Number.isInteger(limit)) throw new InvalidParameter(`invalid limit: ${r.query.nonEmpty('limit')}`);
+    const fn = r.backend.searchImages?.bind(r.backend);
+    if (!fn) throw new NotImplemented('image search is not implemented');
+    sendJson(r.res, 200, await fn({ term, limit, filters: r.query.filters() }, registryAuth(r.headers), r.ctx));
+  }),
+  route('GET', '/distribution/{name*}/json', async (r) => {
+    const fn = r.backend.distributionInspect?.bind(r.backend);
+    if (!fn) throw new NotImplemented('distribution inspect is not implemented');
+    sendJson(r.res, 200, await fn(name(r), registryAuth(r.headers), r.ctx));
+  }),
   route('GET', '/images/get', async (r) => save(r, r.query.all('names'))),
   route('POST', '/images/create', createImage),
   route('POST', '/images/load', async (r) => {

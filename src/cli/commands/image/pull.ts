@@ -3,6 +3,7 @@ import type { Command, Ctx } from '../../command.js';
 import type { FlagValues } from '../../flags.js';
 import { parseRef } from '../../image-ref.js';
 import { displayJsonMessages } from './json-messages.js';
+import { registryAuthFor } from '../../docker-config.js';
 
 /** reference.ParseNormalizedNamed(...).String(): "docker.io/library/busybox:latest". */
 export function fullReference(name: string, tag?: string, digest?: string): string {
@@ -21,7 +22,7 @@ async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number>
     if (flags.quiet !== true) ctx.io.out('Using default tag: latest\n');
   }
   const client = await ctx.client();
-  const res = await client.imageCreate(ref.name, all ? undefined : ref.digest ?? tag, flags.platform as string | undefined);
+  const res = await client.imageCreate(ref.name, all ? undefined : ref.digest ?? tag, flags.platform as string | undefined, await registryAuthFor(ctx.env, args[0]!));
   await displayJsonMessages(res, flags.quiet === true ? () => undefined : (s) => ctx.io.out(s), undefined, { isTerminal: ctx.io.stdoutIsTTY, columns: ctx.io.columns });
   ctx.io.out(`${fullReference(ref.name, all ? undefined : tag, ref.digest)}\n`);
   return 0;

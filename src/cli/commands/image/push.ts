@@ -3,6 +3,7 @@ import type { Command, Ctx } from '../../command.js';
 import type { FlagValues } from '../../flags.js';
 import { parseRef } from '../../image-ref.js';
 import { displayJsonMessages } from './json-messages.js';
+import { registryAuthFor } from '../../docker-config.js';
 
 async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number> {
   const ref = parseRef(args[0]!);
@@ -13,7 +14,7 @@ async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number>
     if (flags.quiet !== true) ctx.io.out('Using default tag: latest\n');
   }
   const client = await ctx.client();
-  const res = await client.imagePush(ref.name, all ? undefined : tag);
+  const res = await client.imagePush(ref.name, all ? undefined : tag, await registryAuthFor(ctx.env, args[0]!));
   await displayJsonMessages(res, flags.quiet === true ? () => undefined : (s) => ctx.io.out(s), undefined, { isTerminal: ctx.io.stdoutIsTTY, columns: ctx.io.columns });
   return 0;
 }
