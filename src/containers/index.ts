@@ -13,4 +13,5 @@ export type { ImagePort, ImageInfo, SnapshotPort, RuntimePort, ExitStatus, LogEn
 export type { AttachOptions, Attachment } from './attach.js';
 export { top, parseTop } from './top.js';
 export { ExecManager } from './exec.js';
+export { volumeUsers, mountsView } from './mounts.js';
 export type { ExecRunner, ExecProcessPort } from './ports.js';

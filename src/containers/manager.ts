@@ -15,6 +15,8 @@ import { PendingAttach, validDetachKeys, withReplay, type AttachOptions, type At
 import type { ContainerConfig, ContainerRecord, Status } from './types.js';
 import { RestartManager, policyWantsRestart } from './restart-policy.js';
 import { ZERO_TIME } from './types.js';
+import type { VolumeStore } from '../volumes/index.js';
+import { createVolumes, planMounts, releaseMounts, removeAnonymousVolumes } from './mounts.js';
 
 export interface ManagerDeps {
   store: ContainerStore;
@@ -23,6 +25,8 @@ export interface ManagerDeps {
   runtime: RuntimePort;
   events: EventBus;
   runtimeName: string;
+  /** Volumes (absent in unit setups that need none). */
+  volumes?: VolumeStore;
 }
 
 type WaitCondition = 'not-running' | 'next-exit' | 'removed';
@@ -88,16 +92,18 @@ export class ContainerManager {
     const config = mergeConfig(given, image.config, given.Image, id);
     const { path, args } = commandOf(config);
     const finalName = name ? validateName(name) : generateName((n) => this.store.nameTaken(n));
+    const mountPoints = planMounts({ Config: config, HostConfig: hostConfig }, (r) => this.store.get(r));
     this.store.reserveName(finalName, id);
     const rec: ContainerRecord = {
       Id: id, Created: new Date().toISOString().replace('Z', '000000Z').replace(/(\.\d{9})\d*Z$/, '$1Z'), Name: `/${finalName}`,
       Path: path, Args: args, Config: config, HostConfig: hostConfig, Image: image.id,
       State: { Status: 'created', Pid: 0, ExitCode: 0, Error: '', OOMKilled: false, StartedAt: ZERO_TIME, FinishedAt: ZERO_TIME },
-      RestartCount: 0, HasBeenManuallyStopped: false,
+      RestartCount: 0, HasBeenManuallyStopped: false, MountPoints: mountPoints,
     };
     try {
       await mkdir(this.store.dir(id), { recursive: true, mode: 0o710 });
       await this.deps.snapshots.prepare(id, image.chainId);
+      if (this.deps.volumes) await createVolumes(mountPoints, this.deps.volumes);
       await this.store.save(rec);
     } catch (err) {
       this.store.releaseName(rec.Name);
@@ -253,6 +259,7 @@ export class ContainerManager {
   private async cleanupAfterStop(rec: ContainerRecord): Promise<void> {
     await this.deps.runtime.delete(rec.Id).catch((err) => { if (!isNotFound(err)) warn('containers', `runtime delete ${rec.Id}: ${err.message}`); });
     await this.deps.snapshots.unmount(rec.Id).catch((err) => warn('containers', `unmount ${rec.Id}: ${err.message}`));
+    await releaseMounts(rec, this.deps.volumes);
   }
 
   async kill(ref: string, signal = 'SIGKILL'): Promise<void> {
@@ -352,6 +359,7 @@ export class ContainerManager {
       if (stale) await this.cleanupAfterStop(rec);
       await this.deps.snapshots.remove(rec.Id);
       await this.store.delete(rec);
+      if (opts.volumes) await removeAnonymousVolumes(rec, this.deps.volumes);
     });
     for (const p of this.waitingAttach.get(rec.Id) ?? []) p.close();
     this.waitingAttach.delete(rec.Id);

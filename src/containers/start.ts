@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { writeEtcFiles } from './etc-files.js';
+import { setupMounts } from './mounts.js';
 import type { ContainerManager } from './manager.js';
 import type { ContainerRecord } from './types.js';
 
@@ -31,6 +32,7 @@ export async function startProcess(m: ContainerManager, rec: ContainerRecord, on
     dnsSearch: rec.HostConfig.DnsSearch as string[],
     dnsOptions: rec.HostConfig.DnsOptions as string[],
   });
+  const userMounts = await setupMounts(rec, rootfs, m.deps.volumes);
   const user = await runtime.resolveUser(rootfs, rec.Config.User);
   const hc = rec.HostConfig;
   const spec = runtime.buildSpec({
@@ -65,6 +67,7 @@ export async function startProcess(m: ContainerManager, rec: ContainerRecord, on
       { destination: '/etc/resolv.conf', source: join(dir, 'resolv.conf'), type: 'bind', options: ['rbind', 'rprivate'] },
       { destination: '/etc/hostname', source: join(dir, 'hostname'), type: 'bind', options: ['rbind', 'rprivate'] },
       { destination: '/etc/hosts', source: join(dir, 'hosts'), type: 'bind', options: ['rbind', 'rprivate'] },
+      ...userMounts,
     ],
   });
   const bundleDir = join(dir, 'bundle');

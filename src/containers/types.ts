@@ -1,4 +1,5 @@
 // Container records.
+import type { MountPoint } from '../volumes/index.js';
 //
 // Lifecycle (Docker's states, as `State.Status` shows them):
 //   create -> "created" --start--> "running" <--pause/unpause--> "paused"
@@ -83,6 +84,8 @@ export interface ContainerRecord {
   RestartCount: number;
   /** True when the user asked to stop it (restart policies and `unless-stopped` look at this). */
   HasBeenManuallyStopped: boolean;
+  /** Volumes, binds and tmpfs mounts (mounts.ts), fixed at create like dockerd's MountPoints. */
+  MountPoints?: MountPoint[];
 }
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';

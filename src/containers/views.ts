@@ -2,6 +2,7 @@
 // ContainerSummary (GET /containers/json), field for field as Docker 20.10 sends them.
 import { humanDuration } from '../units/index.js';
 import type { ContainerRecord } from './types.js';
+import { mountsView } from './mounts.js';
 
 export interface RecordPaths {
   dir: string;
@@ -73,7 +74,7 @@ export function inspectView(rec: ContainerRecord, paths: RecordPaths, net: Netwo
     GraphDriver: { Data: paths.graphDriver.Data, Name: paths.graphDriver.Name },
   };
   if (sizes) { view.SizeRw = sizes.rw; view.SizeRootFs = sizes.rootFs; }
-  view.Mounts = [];
+  view.Mounts = mountsView(rec);
   view.Config = rec.Config;
   view.NetworkSettings = net.settings;
   return view;
@@ -104,7 +105,7 @@ export function summaryView(rec: ContainerRecord, imageName: string, net: Networ
     Status: statusText(rec),
     HostConfig: { NetworkMode: rec.HostConfig.NetworkMode },
     NetworkSettings: net.summary,
-    Mounts: [],
+    Mounts: mountsView(rec).map((m) => ({ ...m })),
   });
   return view;
 }

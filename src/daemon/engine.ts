@@ -2,7 +2,7 @@
 // containers with their monitors, and exposes the Backend the API server calls.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ContainerManager, ContainerStore, ExecManager } from '../containers/index.js';
+import { ContainerManager, ContainerStore, ExecManager, volumeUsers } from '../containers/index.js';
 import { EventBus } from '../events/index.js';
 import { ImageStore } from '../images/index.js';
 import { Runtime } from '../runtime/index.js';
@@ -40,9 +40,15 @@ export async function openEngine(flags: DaemonFlags): Promise<Engine> {
     runtime,
     events,
     runtimeName: flags.runtime,
+    volumes,
   });
+  volumes.setUsedBy((name) => volumeUsers(store.all(), name));
   runtime.watchExits((id, status) => void containers.onExit(id, status));
   await containers.reconcile();
+  for (const rec of store.all()) {
+    if (rec.State.Status !== 'running' && rec.State.Status !== 'paused') continue;
+    for (const mp of rec.MountPoints ?? []) if (mp.Type === 'volume') volumes.adopt(mp.Name, rec.Id);
+  }
   const rv = await runtimeVersion(flags.runtime);
   const facts = { dataRoot: flags.dataRoot, runtime: flags.runtime, runtimeVersion: rv.version, runtimeCommit: rv.commit, debug: flags.debug };
   const execs = new ExecManager(containers, runtime);

@@ -3,3 +3,7 @@
 export { VolumeStore, validateVolumeName, dirSize } from './volume-store.js';
 export type { VolumeStoreOptions } from './volume-store.js';
 export type { VolumeRecord, CreateVolumeOptions, VolumeFilters } from './types.js';
+export { parseBind, parseApiMount, validMountMode, tmpfsOptions } from './mount-spec.js';
+export type { MountPoint, ApiMount } from './mount-spec.js';
+export { resolveInScope } from './scope.js';
+export { copyUp } from './copy-up.js';

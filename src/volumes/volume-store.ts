@@ -124,6 +124,14 @@ export class VolumeStore {
     });
   }
 
+  /** After a daemon restart: a running container still holds its mount (the mount itself outlived us). */
+  adopt(name: string, ref: string): void {
+    if (!this.volumes.has(name)) return;
+    const refs = this.mounts.get(name) ?? new Set<string>();
+    refs.add(ref);
+    this.mounts.set(name, refs);
+  }
+
   /** Drops a container's mount reference; the last one unmounts an options volume. */
   async unmount(name: string, ref: string): Promise<void> {
     await this.lock.run(name, async () => {

@@ -5,6 +5,7 @@ import { ramInBytes } from '../../../units/index.js';
 import type { ContainerCreateBody, HostConfig } from '../../../client/index.js';
 import type { FlagSpec, FlagValues } from '../../flags.js';
 import { parseGoDuration } from './go-duration.js';
+import { parseMountFlag, type MountSpec } from './mount-opt.js';
 
 /** opts.MemBytes */
 const bytes = (v: string): number => ramInBytes(v);
@@ -52,7 +53,7 @@ export const CREATE_FLAGS: FlagSpec[] = [
   { name: 'memory', short: 'm', type: 'string', varName: 'bytes', usage: 'Memory limit', parse: bytes },
   { name: 'memory-reservation', type: 'string', varName: 'bytes', usage: 'Memory soft limit', parse: bytes },
   { name: 'memory-swap', type: 'string', varName: 'bytes', usage: "Swap limit equal to memory plus swap: '-1' to enable unlimited swap", parse: (v) => (v === '-1' ? -1 : bytes(v)) },
-  { name: 'mount', type: 'list', varName: 'mount', usage: 'Attach a filesystem mount to the container' },
+  { name: 'mount', type: 'list', varName: 'mount', usage: 'Attach a filesystem mount to the container', parse: parseMountFlag },
   { name: 'name', type: 'string', usage: 'Assign a name to the container' },
   { name: 'network', type: 'string', varName: 'network', usage: 'Connect a container to a network' },
   { name: 'net', type: 'string', hidden: true, usage: 'Connect a container to a network' },
@@ -206,6 +207,7 @@ export function buildCreateBody(f: FlagValues, image: string, cmd: string[], env
     ReadonlyRootfs: f['read-only'] === true,
     SecurityOpt: list(f, 'security-opt').length ? list(f, 'security-opt') : null,
     Tmpfs: Object.keys(tmpfs).length ? tmpfs : undefined,
+    Mounts: (f.mount as MountSpec[] | undefined)?.length ? f.mount as MountSpec[] : undefined,
     ShmSize: (f['shm-size'] as number | undefined) ?? 0,
     Runtime: (f.runtime as string | undefined) ?? '',
     CpuShares: (f['cpu-shares'] as number | undefined) ?? 0,
