@@ -35,7 +35,7 @@ function api(method: string, path: string, body?: unknown): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const req = request({
-      socketPath: d.socket, method, path: `/v1.41${path}`,
+      socketPath: d.socket, method, path: `/v1.41${path}`, agent: false,
       headers: data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {},
     }, (res) => {
       const chunks: Buffer[] = [];
