@@ -2,7 +2,7 @@
 // each created against a running container and started at most once.
 import { randomBytes } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
-import { Conflict, NotFound, InvalidParameter } from '../errors.js';
+import { Conflict, NotFound, InvalidParameter, SystemError } from '../errors.js';
 import type { Attachment } from './attach.js';
 import type { ContainerManager } from './manager.js';
 import type { ExecRunner } from './ports.js';
@@ -24,6 +24,8 @@ interface ExecRecord {
   attachStdout: boolean;
   attachStderr: boolean;
   detachKeys: string;
+  /** The running process's terminal resize, while it runs with a TTY. */
+  resize?: (height: number, width: number) => Promise<void>;
 }
 
 export class ExecManager {
@@ -60,10 +62,10 @@ export class ExecManager {
     if (e.started) throw new Conflict(`Error: Exec command ${id} has already run`);
     const rec = this.containers.store.get(e.ContainerID);
     if (rec.State.Status !== 'running') throw new Conflict(`Container ${rec.Id} is not running`);
-    if (e.tty) throw new InvalidParameter('exec with a terminal (-t) is not implemented yet');
     e.started = true;
     e.Running = true;
-    const proc = await this.runner.exec(rec.Id, { args: e.args, env: e.env, cwd: e.workingDir, user: e.user, privileged: e.privileged });
+    const proc = await this.runner.exec(rec.Id, { args: e.args, env: e.env, cwd: e.workingDir, user: e.user, privileged: e.privileged, tty: e.tty });
+    e.resize = proc.resize;
     this.containers.emit(rec, `exec_start: ${e.args.join(' ')}`);
     const output = new PassThrough({ objectMode: true });
     const emit = (stream: 'stdout' | 'stderr', data: Buffer, want: boolean) => { if (want && !opts.detach) output.write({ stream, data }); };
@@ -84,12 +86,13 @@ export class ExecManager {
       if (failure && !opts.detach) output.write({ stream: 'stdout', data: Buffer.from(`${failure}\r\n`) });
       e.ExitCode = failure ? 126 : code;
       e.Running = false;
+      e.resize = undefined;
       output.end();
       this.containers.emit(rec, 'exec_die', { execID: e.ID, exitCode: String(e.ExitCode) });
     });
     if (opts.detach) { void finished; return undefined; }
     return {
-      tty: false,
+      tty: e.tty,
       output: (async function* () {
         for await (const chunk of output) yield chunk as { stream: 'stdout' | 'stderr'; data: Buffer };
         await finished;
@@ -100,6 +103,19 @@ export class ExecManager {
       },
       close: () => { /* the process keeps running, as with docker exec -d after a client disconnect */ },
     };
+  }
+
+  /**
+   * POST /exec/{id}/resize, as dockerd: it waits up to a second for the exec to start (then 500 "timeout
+   * waiting for exec session ready"), and a finished exec is gone for it (404 "no such exec") though
+   * inspect still shows it. Without a terminal there is nothing to resize.
+   */
+  async resize(id: string, height: number, width: number): Promise<void> {
+    const e = this.get(id);
+    for (let waited = 0; !e.started && waited < 1000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    if (!e.started) throw new SystemError('timeout waiting for exec session ready');
+    if (!e.Running) throw new NotFound('no such exec');
+    await e.resize?.(height, width);
   }
 
   inspect(id: string): Record<string, unknown> {

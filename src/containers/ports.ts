@@ -71,8 +71,10 @@ export interface ExecProcessPort {
   exit: Promise<number>;
   pid: Promise<number>;
   startError: Promise<string | undefined>;
+  /** Present with a terminal (tty): resizes it. */
+  resize?(height: number, width: number): Promise<void>;
 }
 
 export interface ExecRunner {
-  exec(id: string, o: { args: string[]; env?: string[]; cwd?: string; user?: string; privileged?: boolean }): Promise<ExecProcessPort>;
+  exec(id: string, o: { args: string[]; env?: string[]; cwd?: string; user?: string; privileged?: boolean; tty?: boolean }): Promise<ExecProcessPort>;
 }

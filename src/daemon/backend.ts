@@ -41,7 +41,7 @@ export function createBackend(d: BackendDeps): Backend {
     async pruneBuildCache() { return { CachesDeleted: null, SpaceReclaimed: 0 }; },
     async createExec(containerId, body) { return d.execs.create(containerId, body); },
     startExec(execId, opts) { return d.execs.start(execId, { detach: opts.detach }); },
-    async resizeExec() { /* no exec terminals yet: nothing to resize */ },
+    async resizeExec(execId, opts) { await d.execs.resize(execId, opts.h, opts.w); },
     async inspectExec(execId) { return d.execs.inspect(execId); },
   };
 }

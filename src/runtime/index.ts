@@ -10,6 +10,7 @@
 // On-disk layout under <dataRoot>/runtime: runc/ (runc --root), exits/<id> (conmon --exit-dir),
 // c/<id>/ (conmon --persist-dir: exit, oom, pid, conmon.pid, oci-log, conmon.stderr, bundle).
 import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isNotFound, NotFound } from '../errors.js';
@@ -21,7 +22,8 @@ import { buildSpec as buildOciSpec, type SpecOptions } from './oci/spec.js';
 import { grantableCaps } from './oci/caps.js';
 import { resolveUser, type ResolvedUser } from './oci/user.js';
 import { Runc, type RuncState } from './runc.js';
-import { runcExec, type ExecOptions, type ExecProcess } from './exec.js';
+import { execProcessSpec, runcExec, type ExecOptions, type ExecProcess } from './exec.js';
+import { conmonExecTty, type TtyExecProcess } from './exec-tty.js';
 import type { OciResources, OciSpec } from './oci/types.js';
 
 export type { SpecOptions } from './oci/spec.js';
@@ -32,6 +34,8 @@ export type { LogEntry, LogOptions } from './logs.js';
 export type { AttachHandle, AttachOutput } from './attach.js';
 export type { ExitCallback } from './exits.js';
 export type { ExecOptions, ExecProcess } from './exec.js';
+export type { TtyExecProcess } from './exec-tty.js';
+export { conmonExecArgs } from './exec-tty.js';
 export { DEFAULT_CAPS, ALL_CAPS } from './oci/caps.js';
 export { DEFAULT_MASKED_PATHS, DEFAULT_READONLY_PATHS } from './oci/spec.js';
 
@@ -102,12 +106,19 @@ export class Runtime {
   kill(id: string, signal: string): Promise<void> { return this.runc.kill(id, signal); }
   pause(id: string): Promise<void> { return this.runc.pause(id); }
   resume(id: string): Promise<void> { return this.runc.resume(id); }
-  /** Runs another process in a running container (docker exec); stdio over pipes. */
-  async exec(id: string, o: ExecOptions): Promise<ExecProcess> {
+  /**
+   * Runs another process in a running container (docker exec): stdio over pipes from a foreground
+   * `runc exec` (the fast path), or, with a terminal, under conmon's exec mode (see exec-tty.ts).
+   */
+  async exec(id: string, o: ExecOptions & { tty?: boolean }): Promise<ExecProcess | TtyExecProcess> {
     const dir = this.paths.persistDir(id);
     const bundle = await readFile(join(dir, 'bundle'), 'utf8').catch(() => undefined);
     if (!bundle) throw new NotFound(`No such container: ${id}`);
-    return runcExec(this.runc.g, id, bundle, dir, { grantableCaps: this.host.grantableCaps, ...o });
+    const opts = { grantableCaps: this.host.grantableCaps, ...o };
+    if (!o.tty) return runcExec(this.runc.g, id, bundle, dir, opts);
+    const process = await execProcessSpec(bundle, opts);
+    const execDir = join(dir, `exec-${randomBytes(6).toString('hex')}`);
+    return conmonExecTty({ ...this.bins, runcRoot: this.paths.runcRoot, id, dir: execDir, process, debug: this.debug });
   }
 
   /** Host pids of the container's processes (docker top). */

@@ -36,7 +36,7 @@ async function until(cond: () => boolean, what: string, ms = 10_000): Promise<vo
 
 function post(path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath: d.socket, path: `/v1.41${path}`, method: 'POST' }, (res) => {
+    const req = request({ socketPath: d.socket, path: `/v1.41${path}`, method: 'POST', agent: false }, (res) => {
       let body = '';
       res.on('data', (b) => { body += b; });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -89,3 +89,69 @@ test('resize: 200 when running, 409 when not, 400 on a missing size', { skip: sk
   assert.equal(JSON.parse(stopped.body).message, `Container ${id} is not running`);
   ok(d.wharf(['rm', '-f', id]));
 });
+
+test('exec with Tty: raw output through a terminal, exit code, resize and ExecInspect like dockerd', { skip: skipUnlessRoot }, async () => {
+  const id = ok(d.wharf(['run', '-d', 'busybox', 'sleep', '600'])).trim();
+  const r = d.wharf(['exec', '-t', id, 'sh', '-c', 'tty; echo out; echo err >&2; exit 5']);
+  assert.equal(r.code, 5);
+  assert.equal(r.stdout, '/dev/pts/0\r\nout\r\nerr\r\n');
+  const created = await postJson(`/containers/${id}/exec`, { Cmd: ['sh', '-c', 'while :; do stty size; sleep 0.1; done'], Tty: true, AttachStdout: true, User: 'nobody' });
+  const execId = JSON.parse(created.body).Id as string;
+  const before = JSON.parse((await get(`/exec/${execId}/json`)).body);
+  assert.deepEqual(before, {
+    ID: execId, Running: false, ExitCode: null, ProcessConfig: { tty: true, entrypoint: 'sh', arguments: ['-c', 'while :; do stty size; sleep 0.1; done'], privileged: false, user: 'nobody' },
+    OpenStdin: false, OpenStderr: false, OpenStdout: true, CanRemove: false, ContainerID: id, DetachKeys: '', Pid: 0,
+  });
+  const early = await post(`/exec/${execId}/resize?h=5&w=5`);
+  assert.equal(early.status, 500);
+  assert.equal(JSON.parse(early.body).message, 'timeout waiting for exec session ready');
+  const a = hijackBody(`/exec/${execId}/start`, '{"Detach":false,"Tty":true}');
+  await until(() => a.received().includes('\r\n\r\n'), 'exec hijack');
+  assert.equal((await post(`/exec/${execId}/resize?h=12&w=34`)).status, 200);
+  await until(() => a.received().includes('12 34\r\n'), 'the resized terminal');
+  const running = JSON.parse((await get(`/exec/${execId}/json`)).body);
+  assert.equal(running.Running, true);
+  assert.ok(running.Pid > 0);
+  process.kill(running.Pid, 'SIGKILL');
+  await a.closed;
+  const after = JSON.parse((await get(`/exec/${execId}/json`)).body);
+  assert.equal(after.Running, false);
+  assert.equal(after.ExitCode, 137);
+  const gone = await post(`/exec/${execId}/resize?h=5&w=5`);
+  assert.equal(gone.status, 404);
+  assert.equal(JSON.parse(gone.body).message, 'no such exec');
+  ok(d.wharf(['rm', '-f', id]));
+});
+
+function hijackBody(path: string, body: string): { sock: Socket; received: () => string; closed: Promise<void> } {
+  const sock = connect(d.socket);
+  let buf = '';
+  sock.on('data', (b) => { buf += b.toString('latin1'); });
+  const closed = new Promise<void>((r) => sock.on('close', () => r()));
+  sock.write(`POST /v1.41${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+  return { sock, received: () => buf, closed };
+}
+
+function get(path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: d.socket, path: `/v1.41${path}`, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (b) => { body += b; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function postJson(path: string, obj: object): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: d.socket, path: `/v1.41${path}`, method: 'POST', agent: false, headers: { 'Content-Type': 'application/json' } }, (res) => {
+      let body = '';
+      res.on('data', (b) => { body += b; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(obj));
+  });
+}

@@ -101,3 +101,28 @@ test('-t without -i gets a terminal of the window size', { skip }, async () => {
   const r = d.wharf(['run', '-t', '--rm', 'busybox', 'echo', 'hi']);
   assert.equal(r.stdout, 'hi\r\n');
 });
+
+test('exec -it from wharf and docker: a terminal of the window size that follows resizes, ^C, exit code, detach', { skip: skipDocker }, async () => {
+  ok(d.wharf(['run', '-d', '--name', 'ex', 'busybox', 'sleep', '600']));
+  const sessions = [tmux.start(...wharf(['exec', '-it', 'ex', 'sh'])), tmux.start(...docker(['exec', '-it', 'ex', 'sh']))];
+  for (const s of sessions) await tmux.waitFor(s, /\/ # $/m);
+  for (const s of sessions) tmux.line(s, 'tty; sleep 30 & jobs');
+  for (const s of sessions) {
+    const screen = await tmux.waitFor(s, /\[1\]\+\s+Running\s+sleep 30/);
+    assert.match(screen, /^\/dev\/pts\/\d+$/m);
+    assert.doesNotMatch(screen, /can't access tty|job control turned off/);
+  }
+  for (const s of sessions) tmux.resize(s, 101, 31);
+  await new Promise((r) => setTimeout(r, 200));
+  for (const s of sessions) tmux.line(s, 'stty size');
+  for (const s of sessions) await tmux.waitFor(s, /^31 101$/m);
+  for (const s of sessions) tmux.line(s, 'sleep 60');
+  await new Promise((r) => setTimeout(r, 300));
+  for (const s of sessions) { tmux.keys(s, ['C-c']); tmux.line(s, 'echo rc=$?'); }
+  for (const s of sessions) await tmux.waitFor(s, /^rc=130$/m, 5000);
+  tmux.line(sessions[0]!, 'exit 6');
+  assert.match(await tmux.waitFor(sessions[0]!, /EXIT=\d+/), /EXIT=6/);
+  tmux.keys(sessions[1]!, ['C-p', 'C-q']);
+  assert.match(await tmux.waitFor(sessions[1]!, /EXIT=\d+/), /read escape sequence\nEXIT=1/);
+  ok(d.wharf(['rm', '-f', 'ex']));
+});
