@@ -8,3 +8,5 @@ export { parseHeredoc, mustParseHeredoc, chompHeredocContent } from './parser/he
 export { instructionsFromAst, instructionFromNode } from './parser/instructions.js';
 export { EXPANDS } from './parser/instruction-types.js';
 export type * from './parser/instruction-types.js';
+export { Builder } from './builder/builder.js';
+export type { BuildOptions, BuildPorts, RunOptions, RunResult } from './builder/types.js';

@@ -3,7 +3,7 @@
 import type { Command } from './command.js';
 
 export interface Entry { short: string; load: () => Promise<{ default: Command }>; aliases?: string[] }
-export type Group = 'container' | 'image' | 'system' | 'volume';
+export type Group = 'container' | 'image' | 'system' | 'volume' | 'builder';
 
 export const GROUPS: Record<Group, { short: string; verbs: Record<string, Entry> }> = {
   container: {
@@ -33,6 +33,7 @@ export const GROUPS: Record<Group, { short: string; verbs: Record<string, Entry>
   image: {
     short: 'Manage images',
     verbs: {
+      build: { short: 'Build an image from a Dockerfile', load: () => import('./commands/image/build.js') },
       history: { short: 'Show the history of an image', load: () => import('./commands/image/history.js') },
       import: { short: 'Import the contents from a tarball to create a filesystem image', load: () => import('./commands/image/import.js') },
       inspect: { short: 'Display detailed information on one or more images', load: () => import('./commands/image/inspect.js') },
@@ -44,6 +45,13 @@ export const GROUPS: Record<Group, { short: string; verbs: Record<string, Entry>
       rm: { short: 'Remove one or more images', load: () => import('./commands/image/rm.js'), aliases: ['rm', 'rmi', 'remove'] },
       save: { short: 'Save one or more images to a tar archive (streamed to STDOUT by default)', load: () => import('./commands/image/save.js') },
       tag: { short: 'Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE', load: () => import('./commands/image/tag.js') },
+    },
+  },
+  builder: {
+    short: 'Manage builds',
+    verbs: {
+      build: { short: 'Build an image from a Dockerfile', load: () => import('./commands/image/build.js') },
+      prune: { short: 'Remove build cache', load: () => import('./commands/builder/prune.js') },
     },
   },
   system: {
@@ -74,7 +82,7 @@ export const TOP: Record<string, Entry | [Group, string]> = {
   rename: ['container', 'rename'], restart: ['container', 'restart'], rm: ['container', 'rm'], run: ['container', 'run'],
   start: ['container', 'start'], stop: ['container', 'stop'], top: ['container', 'top'], unpause: ['container', 'unpause'],
   wait: ['container', 'wait'],
-  history: ['image', 'history'], images: ['image', 'ls'], import: ['image', 'import'], load: ['image', 'load'],
+  build: ['image', 'build'], history: ['image', 'history'], images: ['image', 'ls'], import: ['image', 'import'], load: ['image', 'load'],
   pull: ['image', 'pull'], push: ['image', 'push'], rmi: ['image', 'rm'], save: ['image', 'save'], tag: ['image', 'tag'],
   events: ['system', 'events'], info: ['system', 'info'],
   login: { short: 'Log in to a Docker registry', load: () => import('./commands/registry/login.js') },

@@ -148,6 +148,11 @@ export class Client {
     return this.transport.request({ method: 'POST', path: '/images/load', query: { quiet: quiet ? '1' : '0' }, body: source });
   }
 
+  /** POST /build: `context` is the tar (see buildContextTar); query as dockerd reads it (t may repeat). */
+  imageBuild(context: Readable, query: Record<string, string | string[] | undefined>): Promise<IncomingMessage> {
+    return this.transport.request({ method: 'POST', path: '/build', query, body: context, headers: { 'Content-Type': 'application/x-tar' } });
+  }
+
   // other resources that system prune touches
   networkPrune(filters?: Filters): Promise<{ NetworksDeleted?: string[] | null }> {
     return this.transport.json({ method: 'POST', path: '/networks/prune', query: { filters: filtersJson(filters) } });

@@ -4,3 +4,4 @@ export { Transport, ConnectError, parseHost, resolveHost, isDaemonError, errorFo
 export { Demuxer, muxFrame, copyContainerStream, jsonLines, type JsonMessage, type StreamKind, type StreamSinks } from './streams.js';
 export type { HijackedConn } from './hijack.js';
 export type * from './types.js';
+export { buildContextTar, type ContextTar, type ContextTarOptions } from './build-context.js';

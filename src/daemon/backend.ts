@@ -27,6 +27,8 @@ export interface BackendDeps {
   execs: ExecManager;
   registry: RegistryService;
   volumes: VolumeStore;
+  /** POST /build and /build/prune (build-backend.ts). */
+  build?: Pick<Backend, 'build' | 'pruneBuildCache'>;
 }
 
 export function createBackend(d: BackendDeps): Backend {
@@ -37,8 +39,8 @@ export function createBackend(d: BackendDeps): Backend {
     ...registryBackend(d.registry),
     ...builtinNetworks(),
     ...volumeBackend(d.volumes),
-    // No builder yet (issue 5): an empty build cache, so `system prune` and `builder prune` work.
     async pruneBuildCache() { return { CachesDeleted: null, SpaceReclaimed: 0 }; },
+    ...d.build,
     async createExec(containerId, body) { return d.execs.create(containerId, body); },
     startExec(execId, opts) { return d.execs.start(execId, { detach: opts.detach }); },
     async resizeExec(execId, opts) { await d.execs.resize(execId, opts.h, opts.w); },

@@ -10,6 +10,7 @@ import { Snapshotter } from '../snapshots/index.js';
 import type { Backend } from '../api/index.js';
 import { RegistryService, type RegistrySettings } from '../registry/index.js';
 import { createBackend } from './backend.js';
+import { buildBackend } from './build-backend.js';
 import { loadDaemonConfig, type DaemonConfig } from './daemon-config.js';
 import type { DaemonFlags } from './flags.js';
 import { run } from '../sys/index.js';
@@ -52,7 +53,8 @@ export async function openEngine(flags: DaemonFlags): Promise<Engine> {
   const rv = await runtimeVersion(flags.runtime);
   const facts = { dataRoot: flags.dataRoot, runtime: flags.runtime, runtimeVersion: rv.version, runtimeCommit: rv.commit, debug: flags.debug };
   const execs = new ExecManager(containers, runtime);
-  const backend = createBackend({ flags, facts, events, images, containers, runtime, execs, registry, volumes });
+  const build = await buildBackend({ dataRoot: flags.dataRoot, images, snapshots, containers, registry });
+  const backend = createBackend({ flags, facts, events, images, containers, runtime, execs, registry, volumes, build });
   return {
     backend,
     async close() { containers.shutdown(); runtime.close(); },

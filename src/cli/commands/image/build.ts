@@ -1,0 +1,113 @@
+// docker build (the classic builder's client, DOCKER_BUILDKIT=0): the context (a directory, or a tar on
+// stdin with "-"), "Sending build context to Docker daemon  N", then the daemon's stream as docker prints
+// it. A failing step exits with the step's code; -q prints only the image ID; --iidfile writes it.
+import { readFile, writeFile, rm } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { buildContextTar, jsonLines, type JsonMessage } from '../../../client/index.js';
+import { StatusError, type Command, type Ctx } from '../../command.js';
+import type { FlagValues } from '../../flags.js';
+import { humanSize } from '../../format/units.js';
+
+function keyValues(list: string[] | undefined, env: NodeJS.ProcessEnv, fromEnv: boolean): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const item of list ?? []) {
+    const i = item.indexOf('=');
+    if (i >= 0) out[item.slice(0, i)] = item.slice(i + 1);
+    else out[item] = fromEnv ? env[item] ?? null : '';
+  }
+  return out;
+}
+
+async function readStdin(s: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of s) parts.push(c as Buffer);
+  return Buffer.concat(parts);
+}
+
+async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number> {
+  const contextArg = args[0]!;
+  const quiet = flags.quiet === true;
+  const file = flags.file as string | undefined;
+  let body: Readable;
+  let dockerfile = '';
+  let bytes = (): number => 0;
+  if (contextArg === '-') {
+    if (file === '-') throw new StatusError('invalid argument: can\'t use stdin for both build context and dockerfile', 1);
+    body = ctx.io.stdin;
+    dockerfile = file ?? '';
+  } else {
+    const dir = resolve(contextArg);
+    let dockerfileRel: string | undefined;
+    let dockerfileData: Buffer | undefined;
+    if (file === '-') dockerfileData = await readStdin(ctx.io.stdin);
+    else {
+      const df = file ? resolve(file) : join(dir, 'Dockerfile');
+      const rel = relative(dir, df);
+      if (rel.startsWith('..') || isAbsolute(rel)) {
+        dockerfileData = await readFile(df).catch(() => { throw new StatusError(`unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat ${df}: no such file or directory`, 1); });
+      } else dockerfileRel = rel;
+    }
+    const tarred = await buildContextTar(dir, { dockerfileRel, dockerfileData });
+    body = tarred.stream;
+    dockerfile = tarred.dockerfile;
+    bytes = tarred.bytes;
+  }
+  const query: Record<string, string | string[] | undefined> = {
+    t: (flags.tag as string[] | undefined) ?? [],
+    dockerfile: dockerfile || undefined,
+    buildargs: JSON.stringify(keyValues(flags['build-arg'] as string[] | undefined, ctx.env, true)),
+    labels: JSON.stringify(keyValues(flags.label as string[] | undefined, ctx.env, false)),
+    target: (flags.target as string | undefined) || undefined,
+    nocache: flags['no-cache'] === true ? '1' : undefined,
+    pull: flags.pull === true ? '1' : undefined,
+    q: quiet ? '1' : undefined,
+    rm: flags.rm === false ? '0' : '1',
+    forcerm: flags['force-rm'] === true ? '1' : undefined,
+    networkmode: (flags.network as string | undefined) || 'default',
+  };
+  const client = await ctx.client();
+  const res = await client.imageBuild(body, query);
+  if (!quiet && contextArg !== '-') ctx.io.out(`Sending build context to Docker daemon ${humanSize(bytes()).padStart(8)}\r\r\n`);
+  let imageId = '';
+  for await (const m of jsonLines<JsonMessage & { aux?: { ID?: string } }>(res)) {
+    if (m.errorDetail || m.error) {
+      const code = (m.errorDetail as { code?: number } | undefined)?.code;
+      throw new StatusError(m.errorDetail?.message ?? m.error ?? '', code && code > 0 ? code : 1);
+    }
+    if (m.aux !== undefined) { if (m.aux.ID) imageId = m.aux.ID; continue; }
+    if (m.stream !== undefined) ctx.io.out(m.stream);
+    else if (m.status !== undefined) ctx.io.out(`${m.id ? `${m.id}: ` : ''}${m.status}\n`);
+  }
+  const iidfile = flags.iidfile as string | undefined;
+  if (iidfile) {
+    await rm(iidfile, { force: true });
+    if (imageId) await writeFile(iidfile, imageId);
+  }
+  return 0;
+}
+
+const command: Command = {
+  spec: {
+    use: '[OPTIONS] PATH | URL | -',
+    short: 'Build an image from a Dockerfile',
+    flags: [
+      { name: 'build-arg', type: 'list', usage: 'Set build-time variables' },
+      { name: 'file', short: 'f', type: 'string', usage: 'Name of the Dockerfile (Default is \'PATH/Dockerfile\')' },
+      { name: 'force-rm', type: 'bool', usage: 'Always remove intermediate containers' },
+      { name: 'iidfile', type: 'string', usage: 'Write the image ID to the file' },
+      { name: 'label', type: 'list', usage: 'Set metadata for an image' },
+      { name: 'network', type: 'string', usage: 'Set the networking mode for the RUN instructions during build (default "default")' },
+      { name: 'no-cache', type: 'bool', usage: 'Do not use cache when building the image' },
+      { name: 'progress', type: 'string', usage: 'Set type of progress output (auto, plain, tty). Use plain to show container output (default "auto")' },
+      { name: 'pull', type: 'bool', usage: 'Always attempt to pull a newer version of the image' },
+      { name: 'quiet', short: 'q', type: 'bool', usage: 'Suppress the build output and print image ID on success' },
+      { name: 'rm', type: 'bool', usage: 'Remove intermediate containers after a successful build (default true)' },
+      { name: 'tag', short: 't', type: 'list', usage: 'Name and optionally a tag in the \'name:tag\' format' },
+      { name: 'target', type: 'string', usage: 'Set the target build stage to build.' },
+    ],
+    args: { kind: 'exact', n: 1 },
+  },
+  run,
+};
+export default command;

@@ -1,0 +1,89 @@
+// The build half of the API Backend: POST /build and POST /build/prune, over build/'s Builder. RUN steps run
+// as ordinary containers of the ContainerManager (same runtime, monitor and networking as `docker run`).
+import type { Backend } from '../api/index.js';
+import { Builder, type BuildOptions, type RunOptions, type RunResult } from '../build/index.js';
+import type { ContainerManager } from '../containers/index.js';
+import { InvalidParameter } from '../errors.js';
+import { parseReference, withDefaultTag, type ImageStore } from '../images/index.js';
+import type { RegistryService } from '../registry/index.js';
+import type { Snapshotter } from '../snapshots/index.js';
+import { toAuthConfig } from './registry-backend.js';
+
+type BuildMethods = Pick<Backend, 'build' | 'pruneBuildCache'>;
+
+export interface BuildDeps {
+  dataRoot: string;
+  images: ImageStore;
+  snapshots: Snapshotter;
+  containers: ContainerManager;
+  registry: RegistryService;
+}
+
+function jsonParam<T>(q: Record<string, string[]>, name: string, fallback: T): T {
+  const v = q[name]?.[0];
+  if (!v) return fallback;
+  try { return JSON.parse(v) as T; } catch { throw new InvalidParameter(`failed to parse ${name}: invalid JSON`); }
+}
+
+const flag = (q: Record<string, string[]>, name: string, dflt = false): boolean => {
+  const v = q[name]?.[0];
+  if (v === undefined || v === '') return dflt;
+  return v === '1' || v.toLowerCase() === 'true';
+};
+
+export function buildOptions(q: Record<string, string[]>): BuildOptions {
+  return {
+    tags: (q.t ?? []).filter((t) => t !== ''),
+    dockerfile: q.dockerfile?.[0] ?? '',
+    buildArgs: jsonParam<Record<string, string | null>>(q, 'buildargs', {}),
+    labels: jsonParam<Record<string, string>>(q, 'labels', {}),
+    target: q.target?.[0] || undefined,
+    noCache: flag(q, 'nocache'),
+    pull: flag(q, 'pull'),
+    quiet: flag(q, 'q'),
+    rm: flag(q, 'rm', true),
+    forceRm: flag(q, 'forcerm'),
+    networkMode: q.networkmode?.[0] || 'default',
+  };
+}
+
+async function runContainer(containers: ContainerManager, o: RunOptions): Promise<RunResult> {
+  const body = { ...o.config, AttachStdout: true, AttachStderr: true, HostConfig: { NetworkMode: o.networkMode } };
+  const { Id: id } = await containers.create(undefined, body);
+  const remove = () => containers.remove(id, { force: true });
+  try {
+    const att = await containers.attach(id, { stdin: false, stdout: true, stderr: true, logs: false, stream: true });
+    o.onStart(id);
+    const drained = (async () => { for await (const c of att.output) o.onOutput(c.stream, c.data); })();
+    const waited = containers.wait(id, 'next-exit');
+    await containers.start(id);
+    const res = await waited;
+    await drained;
+    return { containerId: id, exitCode: res.StatusCode, snapshotKey: id, remove };
+  } catch (err) {
+    await remove().catch(() => undefined);
+    throw err;
+  }
+}
+
+export async function buildBackend(d: BuildDeps): Promise<BuildMethods & { builder: Builder }> {
+  const builder = await Builder.open({
+    dataRoot: d.dataRoot,
+    images: d.images,
+    snapshots: d.snapshots,
+    runContainer: (o) => runContainer(d.containers, o),
+    async pull(name, emit, signal) {
+      const ref = withDefaultTag(parseReference(name));
+      for await (const m of d.registry.pull({ ref, allTags: false, auth: toAuthConfig(undefined), signal })) emit(m as Record<string, unknown>);
+    },
+  });
+  return {
+    builder,
+    async build(query, context, _auth, ctx) {
+      return builder.build(context, buildOptions(query), ctx.signal);
+    },
+    async pruneBuildCache(filters) {
+      return builder.prune(filters.all?.includes('true') ?? false);
+    },
+  };
+}
