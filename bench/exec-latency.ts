@@ -1,0 +1,55 @@
+// Median latency of `exec <container> true` for wharf and, in the same run when a Docker engine is
+// installed, for docker, with the ratio (issue 4's goal: wharf <= 0.5x docker).
+//   npm run build && node dist/bench/exec-latency.js     (needs root; RUNS=N to change the sample size)
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { TestDaemon } from '../test/helpers/daemon.js';
+
+const RUNS = Number(process.env.RUNS ?? 15);
+
+function time(argv: string[], env: NodeJS.ProcessEnv): number {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(argv[0]!, argv.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed: ${r.stderr}`);
+  return ms;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+function measure(label: string, argv: string[], env: NodeJS.ProcessEnv): number {
+  time(argv, env); // warm-up
+  const samples = Array.from({ length: RUNS }, () => time(argv, env));
+  const m = median(samples);
+  console.log(`${label.padEnd(30)} median ${m.toFixed(1).padStart(7)} ms  (min ${Math.min(...samples).toFixed(1)}, max ${Math.max(...samples).toFixed(1)}, n=${RUNS})`);
+  return m;
+}
+
+async function main(): Promise<void> {
+  const d = new TestDaemon('wharf-bench-exec');
+  await d.start();
+  const dockerBin = ['/usr/bin/docker', '/usr/local/bin/docker'].find(existsSync);
+  let dockerCtr: string | undefined;
+  try {
+    d.importBusybox('busybox:latest');
+    const ctr = d.wharf(['run', '-d', 'busybox', 'sleep', '3600']).stdout.trim();
+    const wharfMs = measure('wharf exec <ctr> true', ['bin/wharf', 'exec', ctr, 'true'], { WHARF_HOST: d.host });
+    const dockerUp = dockerBin && spawnSync(dockerBin, ['version'], { stdio: 'ignore' }).status === 0;
+    if (!dockerUp) { console.log('docker engine not running: no comparison'); return; }
+    const imported = spawnSync('sh', ['-c', `bash scripts/busybox-rootfs.sh | ${dockerBin} import -c 'CMD ["sh"]' - wharf-bench-busybox:latest`], { stdio: 'ignore' });
+    if (imported.status !== 0) throw new Error('could not import busybox into docker');
+    dockerCtr = spawnSync(dockerBin!, ['run', '-d', 'wharf-bench-busybox:latest', 'sleep', '3600'], { encoding: 'utf8' }).stdout.trim();
+    const dockerMs = measure('docker exec <ctr> true', [dockerBin!, 'exec', dockerCtr, 'true'], {});
+    const viaDockerClient = measure('docker client -> wharfd', [dockerBin!, 'exec', ctr, 'true'], { DOCKER_HOST: d.host });
+    console.log(`ratio wharf/docker: ${(wharfMs / dockerMs).toFixed(2)}x   (docker client -> wharfd: ${(viaDockerClient / dockerMs).toFixed(2)}x)`);
+  } finally {
+    if (dockerCtr) spawnSync(dockerBin!, ['rm', '-f', dockerCtr], { stdio: 'ignore' });
+    if (dockerBin) spawnSync(dockerBin, ['rmi', 'wharf-bench-busybox:latest'], { stdio: 'ignore' });
+    await d.cleanup();
+  }
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });
