@@ -17,6 +17,7 @@ import { RestartManager, policyWantsRestart } from './restart-policy.js';
 import { ZERO_TIME } from './types.js';
 import type { VolumeStore } from '../volumes/index.js';
 import { createVolumes, planMounts, releaseMounts, removeAnonymousVolumes } from './mounts.js';
+import type { NetworkManager } from '../network/index.js';
 
 export interface ManagerDeps {
   store: ContainerStore;
@@ -27,6 +28,8 @@ export interface ManagerDeps {
   runtimeName: string;
   /** Volumes (absent in unit setups that need none). */
   volumes?: VolumeStore;
+  /** Bridge networking (absent in unit tests: containers then share the host's network stack). */
+  network?: NetworkManager;
 }
 
 type WaitCondition = 'not-running' | 'next-exit' | 'removed';
@@ -104,6 +107,7 @@ export class ContainerManager {
       await mkdir(this.store.dir(id), { recursive: true, mode: 0o710 });
       await this.deps.snapshots.prepare(id, image.chainId);
       if (this.deps.volumes) await createVolumes(mountPoints, this.deps.volumes);
+      await this.deps.network?.configure(id, hostConfig.NetworkMode, (body.NetworkingConfig as { EndpointsConfig?: Record<string, never> } | undefined)?.EndpointsConfig);
       await this.store.save(rec);
     } catch (err) {
       this.store.releaseName(rec.Name);
@@ -260,6 +264,7 @@ export class ContainerManager {
     await this.deps.runtime.delete(rec.Id).catch((err) => { if (!isNotFound(err)) warn('containers', `runtime delete ${rec.Id}: ${err.message}`); });
     await this.deps.snapshots.unmount(rec.Id).catch((err) => warn('containers', `unmount ${rec.Id}: ${err.message}`));
     await releaseMounts(rec, this.deps.volumes);
+    await this.deps.network?.teardown(rec.Id).catch((err) => warn('containers', `network teardown ${rec.Id}: ${err.message}`));
   }
 
   async kill(ref: string, signal = 'SIGKILL'): Promise<void> {
@@ -358,6 +363,7 @@ export class ContainerManager {
       rec.State = { ...rec.State, Status: 'removing' };
       if (stale) await this.cleanupAfterStop(rec);
       await this.deps.snapshots.remove(rec.Id);
+      await this.deps.network?.forget(rec.Id).catch((err) => warn('containers', `network cleanup ${rec.Id}: ${err.message}`));
       await this.store.delete(rec);
       if (opts.volumes) await removeAnonymousVolumes(rec, this.deps.volumes);
     });

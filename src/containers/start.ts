@@ -2,16 +2,37 @@
 // and hand it to the runtime's monitor. Returns the container's pid.
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
+import { Conflict } from '../errors.js';
 import { writeEtcFiles } from './etc-files.js';
 import { setupMounts } from './mounts.js';
 import type { ContainerManager } from './manager.js';
 import type { ContainerRecord } from './types.js';
 
-/** Docker's `--network` modes before bridge networking exists: default/bridge share the host's stack. */
+/** Docker's `--network` modes without a network controller (unit tests): default/bridge share the host's stack. */
 export function networkNamespace(mode: string): 'host' | 'new' | { path: string } {
   if (mode === 'none') return 'new';
   if (mode.startsWith('container:')) return { path: mode.slice('container:'.length) };
   return 'host';
+}
+
+/**
+ * The container's network namespace: the host's, a fresh one with loopback only (none), another running
+ * container's (container:<name|id>), or a sandbox the network controller sets up (bridge networks).
+ */
+async function networkFor(m: ContainerManager, rec: ContainerRecord, mode: string): Promise<{ ns: 'host' | 'new' | { path: string }; ip?: string }> {
+  const network = m.deps.network;
+  if (!network) return { ns: networkNamespace(mode) };
+  if (mode === 'host') return { ns: 'host' };
+  if (mode.startsWith('container:')) {
+    const other = m.store.get(mode.slice('container:'.length));
+    if (other.State.Status !== 'running' || !other.State.Pid) throw new Conflict(`cannot join network of a non running container: ${other.Id}`);
+    return { ns: { path: `/proc/${other.State.Pid}/ns/net` } };
+  }
+  const sb = await network.setup({
+    containerId: rec.Id, name: rec.Name.slice(1), mode,
+    portBindings: rec.HostConfig.PortBindings as never, publishAll: rec.HostConfig.PublishAllPorts === true, exposed: rec.Config.ExposedPorts,
+  });
+  return { ns: { path: sb.key }, ip: sb.ip };
 }
 
 /** `onCreated` runs between the runtime's create and start: waiting attachments connect there. */
@@ -22,11 +43,12 @@ export async function startProcess(m: ContainerManager, rec: ContainerRecord, on
   await mkdir(rootfs, { recursive: true });
   await snapshots.mount(rec.Id, rootfs);
   const netMode = rec.HostConfig.NetworkMode === 'default' ? 'bridge' : rec.HostConfig.NetworkMode;
-  const net = networkNamespace(netMode);
+  const { ns: net, ip } = await networkFor(m, rec, netMode);
   await writeEtcFiles(dir, {
     hostname: rec.Config.Hostname,
     domainname: rec.Config.Domainname,
     networkMode: net === 'host' ? 'host' : netMode,
+    ip,
     extraHosts: rec.HostConfig.ExtraHosts as string[] | null,
     dns: rec.HostConfig.Dns as string[],
     dnsSearch: rec.HostConfig.DnsSearch as string[],

@@ -13,6 +13,8 @@ export interface RecordPaths {
 export interface NetworkView {
   settings: Record<string, unknown>;
   summary: Record<string, unknown>;
+  /** ps's Ports column (published and exposed ports of a running container). */
+  ports?: Array<Record<string, unknown>>;
 }
 
 /** The "Status" column of docker ps ("Up 3 seconds", "Exited (0) 2 minutes ago", "Created"). */
@@ -94,7 +96,7 @@ export function summaryView(rec: ContainerRecord, imageName: string, net: Networ
     ImageID: rec.Image,
     Command: commandLine(rec),
     Created: Math.floor(Date.parse(rec.Created) / 1000),
-    Ports: [],
+    Ports: net.ports ?? [],
   };
   // Docker's types.Container tags both sizes omitempty: a container that wrote nothing has no SizeRw.
   if (sizes?.rw) view.SizeRw = sizes.rw;

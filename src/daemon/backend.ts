@@ -7,6 +7,8 @@ import type { EventBus } from '../events/index.js';
 import type { ImageStore } from '../images/index.js';
 import type { RegistryService } from '../registry/index.js';
 import type { Runtime } from '../runtime/index.js';
+import type { NetworkManager } from '../network/index.js';
+import { networkBackend } from './network-backend.js';
 import { builtinNetworks } from './builtin-networks.js';
 import { containerBackend } from './container-backend.js';
 import type { DaemonFlags } from './flags.js';
@@ -29,6 +31,7 @@ export interface BackendDeps {
   volumes: VolumeStore;
   /** POST /build and /build/prune (build-backend.ts). */
   build?: Pick<Backend, 'build' | 'pruneBuildCache'>;
+  network: NetworkManager;
 }
 
 export function createBackend(d: BackendDeps): Backend {
@@ -37,7 +40,7 @@ export function createBackend(d: BackendDeps): Backend {
     ...containerBackend({ containers: d.containers, images: d.images, runtime: d.runtime }),
     ...imageBackend({ images: d.images, containers: d.containers }),
     ...registryBackend(d.registry),
-    ...builtinNetworks(),
+    ...networkBackend(d.network, d.containers, builtinNetworks()),
     ...volumeBackend(d.volumes),
     async pruneBuildCache() { return { CachesDeleted: null, SpaceReclaimed: 0 }; },
     ...d.build,

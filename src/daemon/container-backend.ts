@@ -30,7 +30,7 @@ function tryGet(d: Pick<ContainerDeps, 'images'>, ref: string): { id: string } |
 
 /** ps's rows (newest first); /system/df reuses them with sizes, as dockerd's df lists containers with Size: true. */
 export function containerSummaries(d: Pick<ContainerDeps, 'containers' | 'images'>, list: ContainerRecord[], withSizes: boolean): Promise<Array<Record<string, unknown>>> {
-  return Promise.all(list.map(async (rec) => summaryView(rec, await imageName(d, rec), networkView(rec), withSizes ? await sizes(d, rec) : undefined)));
+  return Promise.all(list.map(async (rec) => summaryView(rec, await imageName(d, rec), networkView(rec, d.containers.deps.network), withSizes ? await sizes(d, rec) : undefined)));
 }
 
 export function containerBackend(d: ContainerDeps): Omit<ContainerBackend, 'createExec' | 'startExec' | 'resizeExec' | 'inspectExec'> {
@@ -48,7 +48,7 @@ export function containerBackend(d: ContainerDeps): Omit<ContainerBackend, 'crea
     async inspectContainer(id, opts) {
       const rec = m.store.get(id);
       const paths = { dir: m.store.dir(rec.Id), logPath: m.logPath(rec.Id), graphDriver: m.deps.snapshots.graphDriver(rec.Id) };
-      return inspectView(rec, paths, networkView(rec), opts.size ? await sizes(d, rec) : undefined);
+      return inspectView(rec, paths, networkView(rec, m.deps.network), opts.size ? await sizes(d, rec) : undefined);
     },
     startContainer(id) { return m.start(id); },
     stopContainer(id, opts) { return m.stop(id, opts.t); },

@@ -7,6 +7,7 @@ import { EventBus } from '../events/index.js';
 import { ImageStore } from '../images/index.js';
 import { Runtime } from '../runtime/index.js';
 import { Snapshotter } from '../snapshots/index.js';
+import { NetworkManager } from '../network/index.js';
 import type { Backend } from '../api/index.js';
 import { RegistryService, type RegistrySettings } from '../registry/index.js';
 import { createBackend } from './backend.js';
@@ -33,6 +34,7 @@ export async function openEngine(flags: DaemonFlags): Promise<Engine> {
   const registry = await RegistryService.open(images, registrySettings(flags, config));
   const runtime = await Runtime.open({ dataRoot: flags.dataRoot, runtime: flags.runtime, debug: flags.debug });
   const volumes = await VolumeStore.open(flags.dataRoot, { onEvent: (action, name, attrs) => events.publish('volume', action, name, attrs) });
+  const network = await NetworkManager.open({ dataRoot: flags.dataRoot, bridge: flags.bridge, bip: flags.bip });
   const store = await ContainerStore.open(join(flags.dataRoot, 'containers'));
   const containers = new ContainerManager({
     store,
@@ -42,6 +44,7 @@ export async function openEngine(flags: DaemonFlags): Promise<Engine> {
     events,
     runtimeName: flags.runtime,
     volumes,
+    network,
   });
   volumes.setUsedBy((name) => volumeUsers(store.all(), name));
   runtime.watchExits((id, status) => void containers.onExit(id, status));
@@ -54,7 +57,7 @@ export async function openEngine(flags: DaemonFlags): Promise<Engine> {
   const facts = { dataRoot: flags.dataRoot, runtime: flags.runtime, runtimeVersion: rv.version, runtimeCommit: rv.commit, debug: flags.debug };
   const execs = new ExecManager(containers, runtime);
   const build = await buildBackend({ dataRoot: flags.dataRoot, images, snapshots, containers, registry });
-  const backend = createBackend({ flags, facts, events, images, containers, runtime, execs, registry, volumes, build });
+  const backend = createBackend({ flags, facts, events, images, containers, runtime, execs, registry, volumes, build, network });
   return {
     backend,
     async close() { containers.shutdown(); runtime.close(); },

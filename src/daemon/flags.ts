@@ -11,6 +11,9 @@ export interface DaemonFlags {
   /** Flags repeated from the config file's keys (dockerd accepts both). */
   insecureRegistries: string[];
   registryMirrors: string[];
+  /** dockerd's -b/--bridge and --bip: the default bridge network's interface and gateway/prefix. */
+  bridge: string | undefined;
+  bip: string | undefined;
   help: boolean;
   version: boolean;
 }
@@ -20,6 +23,8 @@ export const USAGE = `Usage:\twharfd [OPTIONS]
 A self-sufficient runtime for containers (Docker Engine API compatible).
 
 Options:
+  -b, --bridge string      Attach containers to a network bridge (default "wharf0")
+      --bip string         Specify network bridge IP
       --config-file string  Daemon configuration file (default "/etc/wharf/daemon.json")
   -D, --debug              Enable debug mode
       --data-root string   Root directory of persistent wharf state (default "/var/lib/wharf")
@@ -34,7 +39,7 @@ Options:
 export class FlagError extends Error {}
 
 export function parseDaemonFlags(argv: string[]): DaemonFlags {
-  const flags: DaemonFlags = { socketPath: '/run/wharf/wharf.sock', dataRoot: '/var/lib/wharf', runtime: 'runc', debug: false, pidfile: undefined, configFile: '/etc/wharf/daemon.json', configFileExplicit: false, insecureRegistries: [], registryMirrors: [], help: false, version: false };
+  const flags: DaemonFlags = { socketPath: '/run/wharf/wharf.sock', dataRoot: '/var/lib/wharf', runtime: 'runc', debug: false, pidfile: undefined, configFile: '/etc/wharf/daemon.json', configFileExplicit: false, insecureRegistries: [], registryMirrors: [], bridge: undefined, bip: undefined, help: false, version: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.indexOf('=');
@@ -63,6 +68,8 @@ export function parseDaemonFlags(argv: string[]): DaemonFlags {
       case '--config-file': flags.configFile = value(); flags.configFileExplicit = true; break;
       case '--insecure-registry': flags.insecureRegistries.push(value()); break;
       case '--registry-mirror': flags.registryMirrors.push(value()); break;
+      case '-b': case '--bridge': flags.bridge = value(); break;
+      case '--bip': flags.bip = value(); break;
       case '-D': case '--debug': flags.debug = true; break;
       case '-h': case '--help': flags.help = true; break;
       case '-v': case '--version': flags.version = true; break;

@@ -1,21 +1,58 @@
-// NetworkSettings for inspect and ps until bridge networking exists (issue 6): containers in the default
-// mode share the host's network stack, so there are no addresses to show; Docker's empty shapes are kept.
+// NetworkSettings for inspect and ps, Docker 20.10's shapes: the container's networks with their endpoint
+// (address, gateway, MAC) while it runs, the same networks with empty endpoints while it is stopped, and
+// its published ports.
 import type { ContainerRecord } from '../containers/index.js';
+import type { NetworkManager } from '../network/index.js';
 
-export function networkView(rec: ContainerRecord): { settings: Record<string, unknown>; summary: Record<string, unknown> } {
+export interface NetworkViewResult { settings: Record<string, unknown>; summary: Record<string, unknown>; ports: Array<Record<string, unknown>> }
+
+const EMPTY_ENDPOINT = {
+  IPAMConfig: null, Links: null, Aliases: null, NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '',
+  IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, MacAddress: '', DriverOpts: null,
+};
+
+export function networkView(rec: ContainerRecord, network?: NetworkManager): NetworkViewResult {
   const mode = rec.HostConfig.NetworkMode === 'default' ? 'bridge' : rec.HostConfig.NetworkMode;
-  const endpoint = {
-    IPAMConfig: null, Links: null, Aliases: null, NetworkID: '', EndpointID: '', Gateway: '', IPAddress: '',
-    IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, MacAddress: '', DriverOpts: null,
-  };
-  const networks = mode.startsWith('container:') ? {} : { [mode]: endpoint };
+  const running = rec.State.Status === 'running' || rec.State.Status === 'paused' || rec.State.Status === 'restarting';
+  const sb = running ? network?.sandbox(rec.Id) : undefined;
+  const networks: Record<string, unknown> = {};
+  if (network) {
+    for (const { net, config } of network.containerNetworks(rec.Id, mode)) {
+      const ep = sb?.Endpoints[net.Id];
+      networks[net.Name] = {
+        ...EMPTY_ENDPOINT, IPAMConfig: config.IPAMConfig, Links: config.Links,
+        Aliases: ep && config.Aliases !== undefined && net.Name !== 'bridge' ? [...(config.Aliases ?? []), rec.Id.slice(0, 12)] : config.Aliases,
+        NetworkID: net.Id,
+        ...(ep ? { EndpointID: ep.EndpointID, Gateway: ep.Gateway, IPAddress: ep.IP, IPPrefixLen: ep.Prefix, MacAddress: ep.Mac } : {}),
+      };
+    }
+  } else if (!mode.startsWith('container:')) {
+    networks[mode] = EMPTY_ENDPOINT;
+  }
+  const bridgeId = network?.find('bridge')?.Id;
+  const main = sb && bridgeId ? sb.Endpoints[bridgeId] : undefined;
+  const ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> = {};
+  const summaryPorts: Array<Record<string, unknown>> = [];
+  if (sb) {
+    for (const k of Object.keys(rec.Config.ExposedPorts ?? {})) ports[k] = null;
+    for (const p of sb.Ports) {
+      const k = `${p.port}/${p.proto}`;
+      (ports[k] ??= []).push({ HostIp: p.hostIp, HostPort: String(p.hostPort) });
+      summaryPorts.push({ IP: p.hostIp, PrivatePort: p.port, PublicPort: p.hostPort, Type: p.proto });
+    }
+    for (const [k, v] of Object.entries(ports)) {
+      if (v === null) { const [port, type] = k.split('/'); summaryPorts.push({ PrivatePort: Number(port), Type: type }); }
+    }
+  }
   return {
     settings: {
-      Bridge: '', SandboxID: '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0, Ports: {},
-      SandboxKey: '', SecondaryIPAddresses: null, SecondaryIPv6Addresses: null, EndpointID: '', Gateway: '',
-      GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, IPAddress: '', IPPrefixLen: 0, IPv6Gateway: '', MacAddress: '',
+      Bridge: '', SandboxID: sb?.SandboxID ?? '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
+      Ports: ports, SandboxKey: sb?.Key ?? '', SecondaryIPAddresses: null, SecondaryIPv6Addresses: null,
+      EndpointID: main?.EndpointID ?? '', Gateway: main?.Gateway ?? '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0,
+      IPAddress: main?.IP ?? '', IPPrefixLen: main?.Prefix ?? 0, IPv6Gateway: '', MacAddress: main?.Mac ?? '',
       Networks: networks,
     },
     summary: { Networks: networks },
+    ports: summaryPorts,
   };
 }

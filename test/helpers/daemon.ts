@@ -2,7 +2,8 @@
 // and runs the wharf CLI or the real docker client against it. Integration tests need root; without it
 // they skip with the reason.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, openSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, openSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,19 +26,25 @@ export class TestDaemon {
   readonly dir: string;
   readonly socket: string;
   readonly dataRoot: string;
+  /** This daemon's own default bridge and subnet (many daemons run side by side in tests). */
+  readonly bridge: string;
+  readonly bip: string;
   private child?: ChildProcess;
 
   constructor(name = 'wharf-test') {
     this.dir = mkdtempSync(join(tmpdir(), `${name}-`));
     this.socket = join(this.dir, 'wharf.sock');
     this.dataRoot = join(this.dir, 'data');
+    const { bridge, bip } = uniqueBridge();
+    this.bridge = bridge;
+    this.bip = bip;
   }
 
   get host(): string { return `unix://${this.socket}`; }
 
   async start(extraArgs: string[] = []): Promise<void> {
     const log = openSync(join(this.dir, 'wharfd.log'), 'a');
-    this.child = spawn(process.execPath, [wharfdJs, '-H', this.host, '--data-root', this.dataRoot, ...extraArgs], {
+    this.child = spawn(process.execPath, [wharfdJs, '-H', this.host, '--data-root', this.dataRoot, '--bridge', this.bridge, '--bip', this.bip, ...extraArgs], {
       stdio: ['ignore', log, log],
       detached: true,
     });
@@ -79,6 +86,7 @@ export class TestDaemon {
       if (ids.length) this.wharf(['rm', '-f', ...ids]);
     } catch { /* daemon may be gone */ }
     await this.stop();
+    removeDaemonNetwork(this.bridge, this.dataRoot);
     spawnSync('sh', ['-c', `grep -F '${this.dir}' /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r -n1 umount -l`]);
     rmSync(this.dir, { recursive: true, force: true });
   }
@@ -106,6 +114,52 @@ export class TestDaemon {
     if (r.code !== 0) throw new Error(`import failed: ${r.stderr}`);
     return r.stdout.trim();
   }
+}
+
+/**
+ * A bridge name and a /24 no interface or route on the host uses: wt + 6 random hex digits, and a subnet in
+ * 10.211-250.x.0/24 (away from wharf's own default pools) that /proc/net/route does not show.
+ */
+function uniqueBridge(): { bridge: string; bip: string } {
+  const routes = readFileSync('/proc/net/route', 'utf8');
+  for (;;) {
+    const bridge = `wt${randomBytes(3).toString('hex')}`;
+    const a = 211 + Math.floor(Math.random() * 40);
+    const b = Math.floor(Math.random() * 256);
+    const hexDest = [0, b, a, 10].map((x) => x.toString(16).padStart(2, '0')).join('').toUpperCase();
+    if (existsSync(`/sys/class/net/${bridge}`) || routes.includes(hexDest)) continue;
+    return { bridge, bip: `10.${a}.${b}.1/24` };
+  }
+}
+
+/**
+ * What wharfd leaves on the host by design when it stops (like dockerd: bridges and chains stay for the
+ * next start): a test daemon's are removed here. Only this daemon's own chains and bridges are touched.
+ */
+export function removeDaemonNetwork(bridge: string, dataRoot: string): void {
+  let state: { networks?: Array<{ Bridge?: string }>; sandboxes?: Record<string, { Netns: string; Endpoints: Record<string, { HostVeth: string }> }> } = {};
+  try { state = JSON.parse(readFileSync(join(dataRoot, 'network/state.json'), 'utf8')); } catch { /* never started */ }
+  for (const sb of Object.values(state.sandboxes ?? {})) {
+    for (const ep of Object.values(sb.Endpoints)) spawnSync('ip', ['link', 'del', ep.HostVeth]);
+    spawnSync('ip', ['netns', 'del', sb.Netns]);
+  }
+  const filter = `WHARF-${bridge}`;
+  const post = `WHARF-POST-${bridge}`;
+  const jumps = [
+    ['filter', 'FORWARD', '-j', filter],
+    ['nat', 'PREROUTING', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', filter],
+    ['nat', 'OUTPUT', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', filter],
+    ['nat', 'POSTROUTING', '-j', post],
+  ];
+  for (const [table, chain, ...rule] of jumps) {
+    while (spawnSync('iptables', ['-w', '-t', table!, '-D', chain!, ...rule]).status === 0) { /* every copy */ }
+  }
+  for (const [table, chain] of [['filter', filter], ['nat', filter], ['nat', post]]) {
+    spawnSync('iptables', ['-w', '-t', table!, '-F', chain!]);
+    spawnSync('iptables', ['-w', '-t', table!, '-X', chain!]);
+  }
+  const bridges = new Set([bridge, ...(state.networks ?? []).map((n) => n.Bridge).filter((b): b is string => !!b)]);
+  for (const b of bridges) if (existsSync(`/sys/class/net/${b}`)) spawnSync('ip', ['link', 'del', b]);
 }
 
 /** Asserts a CLI call succeeded, with its output in the failure message. */

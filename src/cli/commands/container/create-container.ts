@@ -19,7 +19,8 @@ export async function createContainer(ctx: Ctx, client: Client, body: ContainerC
   try {
     res = await client.containerCreate(body, o.name);
   } catch (err) {
-    if (!isNotFound(err) || !named || o.pull === 'never') throw err;
+    // docker's cli pulls only for a missing image, not for any 404 (a missing network is one too).
+    if (!isNotFound(err) || !/No such image/i.test((err as Error).message) || !named || o.pull === 'never') throw err;
     ctx.io.err(`Unable to find image '${named}' locally\n`);
     await pull();
     res = await client.containerCreate(body, o.name);

@@ -1,0 +1,6 @@
+// network/: bridge networking. Linux bridges, veth pairs into per-container network namespaces (iproute2),
+// IPAM persisted under the data root, iptables chains owned by the daemon (masquerade, published ports,
+// isolation), and the views of networks and endpoints the Engine API shows.
+export { NetworkManager } from './manager.js';
+export type { NetworkOptions, NetworkRecord, EndpointRecord, SandboxRecord, SandboxRequest, SandboxInfo, PortBinding, AttachConfig } from './manager.js';
+export { chainNames } from './iptables.js';

@@ -1,0 +1,83 @@
+// Kernel plumbing through iproute2: bridges, veth pairs and network namespaces. Each step batches its
+// commands into one `ip -batch` process (a container's whole sandbox costs three short processes).
+import { existsSync } from 'node:fs';
+import { run } from '../sys/index.js';
+
+/** Named namespaces live here (iproute2's `ip netns` directory), bind-mounted so they outlive processes. */
+export const NETNS_DIR = '/run/netns';
+
+export function linkExists(name: string): boolean {
+  return existsSync(`/sys/class/net/${name}`);
+}
+
+async function batch(lines: string[], netns?: string): Promise<void> {
+  if (!lines.length) return;
+  await run(['ip', ...(netns ? ['-n', netns] : []), '-batch', '-'], { input: lines.join('\n') + '\n', timeout: 30_000 });
+}
+
+/** Creates the bridge when missing and makes sure it has its gateway address and is up. */
+export async function ensureBridge(name: string, gatewayCidr: string): Promise<void> {
+  if (!linkExists(name)) {
+    await run(['ip', 'link', 'add', 'name', name, 'type', 'bridge'], { allowFailure: false }).catch((err) => {
+      if (!linkExists(name)) throw err;
+    });
+  }
+  const r = await run(['ip', '-4', '-o', 'addr', 'show', 'dev', name]);
+  const have = [...r.stdout.matchAll(/inet (\S+)/g)].map((m) => m[1]!);
+  const lines: string[] = [];
+  for (const a of have) if (a !== gatewayCidr) lines.push(`addr del ${a} dev ${name}`);
+  if (!have.includes(gatewayCidr)) lines.push(`addr add ${gatewayCidr} dev ${name}`);
+  lines.push(`link set ${name} up`);
+  await batch(lines);
+  await writeSysctl(`/proc/sys/net/ipv4/conf/${name}/route_localnet`, '1');
+}
+
+export async function deleteLink(name: string): Promise<void> {
+  if (!linkExists(name)) return;
+  await run(['ip', 'link', 'del', name], { allowFailure: true });
+}
+
+export async function createNetns(name: string): Promise<string> {
+  await run(['ip', 'netns', 'add', name]);
+  return `${NETNS_DIR}/${name}`;
+}
+
+export async function deleteNetns(name: string): Promise<void> {
+  if (!existsSync(`${NETNS_DIR}/${name}`)) return;
+  await run(['ip', 'netns', 'del', name], { allowFailure: true });
+}
+
+export interface VethSpec {
+  hostName: string;
+  /** Interface name inside the namespace (eth0, eth1, ...). */
+  ifName: string;
+  bridge: string;
+  mac: string;
+  cidr: string;
+  /** Default route through this interface (the first network's gateway). */
+  gateway?: string;
+  hairpin?: boolean;
+}
+
+/** A veth pair with one end on the bridge and the other, addressed, inside the named namespace. */
+export async function addVeth(netns: string, v: VethSpec, firstInNs: boolean): Promise<void> {
+  await batch([
+    `link add ${v.hostName} type veth peer name ${v.ifName} address ${v.mac} netns ${netns}`,
+    `link set ${v.hostName} master ${v.bridge}`,
+    ...(v.hairpin ? [`link set ${v.hostName} type bridge_slave hairpin on`] : []),
+    `link set ${v.hostName} up`,
+  ]);
+  await batch([
+    ...(firstInNs ? ['link set lo up'] : []),
+    `addr add ${v.cidr} brd + dev ${v.ifName}`,
+    `link set ${v.ifName} up`,
+    ...(v.gateway ? [`route add default via ${v.gateway} dev ${v.ifName}`] : []),
+  ], netns);
+}
+
+export async function writeSysctl(path: string, value: string): Promise<void> {
+  const { writeFile, readFile } = await import('node:fs/promises');
+  const cur = await readFile(path, 'utf8').catch(() => undefined);
+  if (cur === undefined || cur.trim() === value) return;
+  await writeFile(path, value).catch(() => undefined);
+}

@@ -1,0 +1,114 @@
+// The default bridge network: a namespace per container on the daemon's own bridge, addresses from the
+// daemon's subnet with Docker's MACs, reaching each other and the outside through masquerade, inspect's
+// NetworkSettings like Docker 20.10, host/none/container: modes, addresses kept across a daemon restart,
+// and nothing left behind (veth, namespace) once a container is gone.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { TestDaemon, ok, skipUnlessRoot } from '../../helpers/daemon.js';
+
+const d = new TestDaemon('wharf-net-bridge');
+
+before(async () => {
+  if (skipUnlessRoot) return;
+  await d.start();
+  d.importBusybox('busybox:latest');
+});
+after(async () => { if (!skipUnlessRoot) await d.cleanup(); });
+
+const inspect = (name: string, fmt: string) => ok(d.wharf(['inspect', '-f', fmt, name])).trim();
+const sh = (cmd: string) => spawnSync('sh', ['-c', cmd]).stdout.toString();
+const prefix = () => d.bip.replace(/\.1\/24$/, '.');
+
+test('containers on the default bridge get their own address and reach each other and the host', { skip: skipUnlessRoot }, () => {
+  ok(d.wharf(['run', '-d', '--name', 'br-one', 'busybox', 'sleep', '300']));
+  ok(d.wharf(['run', '-d', '--name', 'br-two', '--hostname', 'two', 'busybox', 'sleep', '300']));
+  const [ip1, ip2] = ['br-one', 'br-two'].map((n) => inspect(n, '{{.NetworkSettings.IPAddress}}'));
+  assert.ok(ip1!.startsWith(prefix()) && ip2!.startsWith(prefix()), `${ip1} ${ip2} in ${d.bip}`);
+  assert.notEqual(ip1, ip2);
+  const gw = d.bip.replace(/\/24$/, '');
+  // Docker 20.10's shape: top-level fields mirror Networks.bridge; MAC is 02:42 then the address bytes.
+  const view = JSON.parse(inspect('br-one', '{{json .NetworkSettings}}'));
+  const mac = `02:42:${ip1!.split('.').map((b) => Number(b).toString(16).padStart(2, '0')).join(':')}`;
+  assert.equal(view.Gateway, gw);
+  assert.equal(view.IPPrefixLen, 24);
+  assert.equal(view.MacAddress, mac);
+  assert.match(view.SandboxKey, /^\/run\/netns\/wharf-[0-9a-f]{12}$/);
+  assert.equal(view.Networks.bridge.IPAddress, ip1);
+  assert.equal(view.Networks.bridge.MacAddress, mac);
+  assert.equal(view.Networks.bridge.EndpointID, view.EndpointID);
+  assert.equal(view.Networks.bridge.NetworkID, JSON.parse(ok(d.docker(['network', 'inspect', 'bridge'])))[0].Id);
+  // Inside: eth0 with that address and MAC, a default route through the bridge.
+  const addr = ok(d.wharf(['exec', 'br-one', 'ip', 'addr', 'show', 'eth0']));
+  assert.match(addr, new RegExp(`link/ether ${mac}`));
+  assert.match(addr, new RegExp(`inet ${ip1!.replace(/\./g, '\\.')}/24 brd ${prefix().replace(/\./g, '\\.')}255`));
+  assert.match(ok(d.wharf(['exec', 'br-one', 'ip', 'route'])), new RegExp(`default via ${gw.replace(/\./g, '\\.')} dev eth0`));
+  ok(d.wharf(['exec', 'br-two', 'ping', '-c', '1', '-W', '3', ip1!]));
+  ok(d.wharf(['exec', 'br-one', 'ping', '-c', '1', '-W', '3', gw]));
+  // TCP between containers.
+  ok(d.wharf(['exec', '-d', 'br-one', 'sh', '-c', 'echo hello-from-one | nc -l -p 7000']));
+  let got = '';
+  for (let i = 0; i < 50 && !got.includes('hello'); i++) got = d.wharf(['exec', 'br-two', 'nc', '-w', '2', ip1!, '7000']).stdout;
+  assert.equal(got, 'hello-from-one\n');
+  // /etc/hosts names the container by its own address.
+  assert.match(ok(d.wharf(['exec', 'br-two', 'cat', '/etc/hosts'])), new RegExp(`\n${ip2!.replace(/\./g, '\\.')}\ttwo\n$`));
+  // The bridge is this daemon's, with the gateway address; outbound traffic is masqueraded in our own chain.
+  assert.match(sh(`ip -4 -o addr show dev ${d.bridge}`), new RegExp(`inet ${d.bip.replace(/\./g, '\\.')}`));
+  const rules = sh('iptables-save -t nat');
+  assert.ok(rules.includes(`-A WHARF-POST-${d.bridge} -s ${prefix()}0/24 ! -o ${d.bridge} -j MASQUERADE`), rules);
+  assert.ok(rules.includes(`-A POSTROUTING -j WHARF-POST-${d.bridge}`));
+  assert.ok(sh('iptables-save -t filter').includes(`-A FORWARD -j WHARF-${d.bridge}`));
+  ok(d.wharf(['rm', '-f', 'br-one', 'br-two']));
+});
+
+test('addresses are never handed out twice, are released on stop and removal, and leave nothing behind', { skip: skipUnlessRoot }, () => {
+  const names = ['ip-a', 'ip-b', 'ip-c'];
+  for (const n of names) ok(d.wharf(['run', '-d', '--name', n, 'busybox', 'sleep', '300']));
+  const ips = names.map((n) => inspect(n, '{{.NetworkSettings.IPAddress}}'));
+  assert.equal(new Set(ips).size, 3);
+  const veth = sh(`ip -o link show master ${d.bridge}`);
+  assert.equal(veth.trim().split('\n').length, 3, veth);
+  const key = inspect('ip-b', '{{.NetworkSettings.SandboxKey}}');
+  assert.ok(existsSync(key));
+  ok(d.wharf(['stop', '-t', '0', 'ip-b']));
+  // Stopped: Docker keeps the network with an empty endpoint.
+  assert.equal(inspect('ip-b', '{{.NetworkSettings.IPAddress}}|{{.NetworkSettings.Networks.bridge.IPAddress}}|{{.NetworkSettings.SandboxKey}}'), '||');
+  assert.notEqual(inspect('ip-b', '{{.NetworkSettings.Networks.bridge.NetworkID}}'), '');
+  assert.ok(!existsSync(key), 'namespace removed on stop');
+  ok(d.wharf(['start', 'ip-b']));
+  const again = inspect('ip-b', '{{.NetworkSettings.IPAddress}}');
+  assert.ok(!ips.filter((_, i) => i !== 1).includes(again), `${again} is not another container's`);
+  ok(d.wharf(['rm', '-f', ...names]));
+  assert.equal(sh(`ip -o link show master ${d.bridge}`).trim(), '');
+  assert.equal(sh('ls /run/netns').split('\n').filter((n) => n.startsWith('wharf-') && ips.length && false).length, 0);
+  assert.ok(!existsSync(key));
+});
+
+test('host, none and container: modes', { skip: skipUnlessRoot }, () => {
+  const hostLinks = sh('ip -o link show').split('\n').filter(Boolean).length;
+  const inHost = ok(d.wharf(['run', '--rm', '--network', 'host', 'busybox', 'ip', '-o', 'link', 'show'])).split('\n').filter(Boolean).length;
+  assert.ok(Math.abs(inHost - hostLinks) <= 2, `host mode sees the host's links (${inHost} vs ${hostLinks})`);
+  assert.equal(ok(d.wharf(['run', '--rm', '--network', 'none', 'busybox', 'sh', '-c', 'ls /sys/class/net'])).trim(), 'lo');
+  ok(d.wharf(['run', '-d', '--name', 'nsowner', 'busybox', 'sleep', '300']));
+  const ip = inspect('nsowner', '{{.NetworkSettings.IPAddress}}');
+  assert.match(ok(d.wharf(['run', '--rm', '--network', 'container:nsowner', 'busybox', 'ip', '-4', 'addr', 'show', 'eth0'])), new RegExp(`inet ${ip.replace(/\./g, '\\.')}/`));
+  const r = d.wharf(['run', '-d', '--name', 'ns-none', '--network', 'nosuchnet', 'busybox', 'true']);
+  assert.equal(r.code, 125);
+  assert.match(r.stderr, /network nosuchnet not found/);
+  ok(d.wharf(['rm', '-f', 'nsowner']));
+});
+
+test('a daemon restart keeps running containers\' addresses and allocations', { skip: skipUnlessRoot }, async () => {
+  ok(d.wharf(['run', '-d', '--name', 'keep1', 'busybox', 'sleep', '300']));
+  const ip1 = inspect('keep1', '{{.NetworkSettings.IPAddress}}');
+  await d.stop();
+  await d.start();
+  assert.equal(inspect('keep1', '{{.NetworkSettings.IPAddress}}'), ip1);
+  ok(d.wharf(['run', '-d', '--name', 'keep2', 'busybox', 'sleep', '300']));
+  const ip2 = inspect('keep2', '{{.NetworkSettings.IPAddress}}');
+  assert.notEqual(ip2, ip1);
+  ok(d.wharf(['exec', 'keep2', 'ping', '-c', '1', '-W', '3', ip1]));
+  ok(d.wharf(['rm', '-f', 'keep1', 'keep2']));
+  assert.equal(sh(`ip -o link show master ${d.bridge}`).trim(), '');
+});
