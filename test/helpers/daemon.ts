@@ -58,7 +58,7 @@ export class TestDaemon {
 
   ping(): Promise<boolean> {
     return new Promise((res) => {
-      const req = request({ socketPath: this.socket, path: '/_ping', timeout: 1000 }, (r) => { r.resume(); res(r.statusCode === 200); });
+      const req = request({ socketPath: this.socket, path: '/_ping', timeout: 1000, agent: false }, (r) => { r.resume(); res(r.statusCode === 200); });
       req.on('error', () => res(false));
       req.end();
     });
