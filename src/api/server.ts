@@ -75,7 +75,9 @@ export function createApiServer(backend: Backend, opts: ApiServerOptions): ApiSe
   const sockets = new Set<Socket>();
 
   // requestTimeout 0: uploads (docker load, build contexts) and streams may run for as long as they need.
-  const http = createHttpServer({ requestTimeout: 0, keepAliveTimeout: 5000 });
+  // keepAliveTimeout 0: like dockerd (Go's http.Server without IdleTimeout) an idle connection stays open until
+  // the client closes it, so a client reusing a pooled connection never races the server's close (EPIPE).
+  const http = createHttpServer({ requestTimeout: 0, keepAliveTimeout: 0 });
 
   const context = (onClose: (fn: () => void) => void, apiVersion: string): RequestContext => {
     const ac = new AbortController();
