@@ -88,6 +88,7 @@ export const TOP: Record<string, Entry | [Group, string]> = {
   login: { short: 'Log in to a Docker registry', load: () => import('./commands/registry/login.js') },
   logout: { short: 'Log out from a Docker registry', load: () => import('./commands/registry/logout.js') },
   search: { short: 'Search the Docker Hub for images', load: () => import('./commands/registry/search.js') },
+  compose: { short: 'Docker Compose', load: () => import('./commands/compose/compose.js') },
   inspect: { short: 'Return low-level information on Docker objects', load: () => import('./commands/system/inspect.js') },
   version: { short: 'Show the Docker version information', load: () => import('./commands/system/version.js') },
 };

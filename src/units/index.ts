@@ -64,3 +64,4 @@ export function ramInBytes(text: string): number {
 
 export { DEFAULT_DETACH_KEYS, detachKeyBytes, EscapeMatcher } from './detach-keys.js';
 export { IgnoreMatcher, readIgnoreFile } from './dockerignore.js';
+export { parseGoDuration } from './go-duration.js';
