@@ -1,4 +1,5 @@
 // Runs the compiled tests with node's built-in runner.
+// Each test gets at most 5 minutes (--test-timeout), so a hang fails its test instead of the whole CI run.
 //   node scripts/test.mjs            all tests (unit, then integration)
 //   node scripts/test.mjs unit       unit tests only (src/**/*.test.js)
 //   node scripts/test.mjs integration
@@ -32,5 +33,5 @@ if (!process.env.WHARF_SHARED_REF) {
 }
 // Comparison tests talk to the real dockerd; start it when it is installed but not running.
 await ensureReferenceDocker();
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=4', ...selected], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=4', '--test-timeout=300000', ...selected], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
