@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import { Conflict, NotFound, InvalidParameter, SystemError } from '../errors.js';
+import { DEFAULT_DETACH_KEYS, detachKeyBytes, EscapeMatcher } from '../units/index.js';
 import type { Attachment } from './attach.js';
 import type { ContainerManager } from './manager.js';
 import type { ExecRunner } from './ports.js';
@@ -39,6 +40,9 @@ export class ExecManager {
     if (rec.State.Status !== 'running') throw new Conflict(`Container ${rec.Id} is not running`);
     const cmd = (body.Cmd as string[] | null | undefined) ?? [];
     if (!cmd.length) throw new InvalidParameter('No exec command specified');
+    const keys = (body.DetachKeys as string | undefined) ?? '';
+    // dockerd's ContainerExecCreate: an unparsable sequence is a plain (500) error with this wording.
+    if (keys) try { detachKeyBytes(keys); } catch { throw new SystemError(`Invalid escape keys (${keys}) provided`); }
     const id = randomBytes(32).toString('hex');
     this.execs.set(id, {
       ID: id, ContainerID: rec.Id, Running: false, ExitCode: null, Pid: 0, started: false,
@@ -68,7 +72,9 @@ export class ExecManager {
     e.resize = proc.resize;
     this.containers.emit(rec, `exec_start: ${e.args.join(' ')}`);
     const output = new PassThrough({ objectMode: true });
-    const emit = (stream: 'stdout' | 'stderr', data: Buffer, want: boolean) => { if (want && !opts.detach) output.write({ stream, data }); };
+    // Set when a TTY client typed the detach keys: its stream ends, the process runs on (dockerd).
+    let detached = false;
+    const emit = (stream: 'stdout' | 'stderr', data: Buffer, want: boolean) => { if (want && !opts.detach && !detached) output.write({ stream, data }); };
     // Until runc reports the process's pid, stderr can only be runc's own complaint (which dockerd never
     // shows: it reports the failure below instead), so it is held back and dropped if the start failed.
     let held: Buffer[] | undefined = [];
@@ -83,11 +89,11 @@ export class ExecManager {
       await streamsDone;
       if (failure) held = undefined; else release();
       // dockerd writes a start failure into the attached stream and records 126 (daemon/exec.go).
-      if (failure && !opts.detach) output.write({ stream: 'stdout', data: Buffer.from(`${failure}\r\n`) });
+      if (failure && !opts.detach && !detached) output.write({ stream: 'stdout', data: Buffer.from(`${failure}\r\n`) });
       e.ExitCode = failure ? 126 : code;
       e.Running = false;
       e.resize = undefined;
-      output.end();
+      if (!output.writableEnded) output.end();
       this.containers.emit(rec, 'exec_die', { execID: e.ID, exitCode: String(e.ExitCode) });
     });
     if (opts.detach) { void finished; return undefined; }
@@ -95,11 +101,20 @@ export class ExecManager {
       tty: e.tty,
       output: (async function* () {
         for await (const chunk of output) yield chunk as { stream: 'stdout' | 'stderr'; data: Buffer };
-        await finished;
+        if (!detached) await finished;
       })(),
       pipeStdin: (input: Readable) => {
         if (!e.attachStdin) { input.resume(); return; }
-        input.pipe(proc.stdin);
+        if (!e.tty) { input.pipe(proc.stdin); return; }
+        // As for container attach, dockerd watches a TTY exec's stdin for the detach keys.
+        const matcher = new EscapeMatcher(detachKeyBytes(e.detachKeys || DEFAULT_DETACH_KEYS));
+        input.on('data', (b: Buffer) => {
+          if (detached) return;
+          const r = matcher.push(b);
+          if (r.data.length) proc.stdin.write(r.data);
+          if (r.detach) { detached = true; output.end(); }
+        });
+        input.on('end', () => { if (!detached) proc.stdin.end(); });
       },
       close: () => { /* the process keeps running, as with docker exec -d after a client disconnect */ },
     };

@@ -155,3 +155,22 @@ function postJson(path: string, obj: object): Promise<{ status: number; body: st
     req.end(JSON.stringify(obj));
   });
 }
+
+test('a TTY exec: the daemon detaches on its detach keys and the process runs on; bad keys are refused', { skip: skipUnlessRoot }, async () => {
+  const id = ok(d.wharf(['run', '-d', 'busybox', 'sleep', '600'])).trim();
+  const bad = await postJson(`/containers/${id}/exec`, { Cmd: ['sh'], Tty: true, AttachStdin: true, DetachKeys: 'ctrl-P' });
+  assert.equal(bad.status, 500);
+  assert.equal(JSON.parse(bad.body).message, 'Invalid escape keys (ctrl-P) provided');
+  const created = await postJson(`/containers/${id}/exec`, { Cmd: ['sh'], Tty: true, AttachStdin: true, AttachStdout: true, DetachKeys: 'ctrl-x,y' });
+  const execId = JSON.parse(created.body).Id as string;
+  const a = hijackBody(`/exec/${execId}/start`, '{"Detach":false,"Tty":true}');
+  await until(() => a.received().includes('\r\n\r\n'), 'exec hijack');
+  a.sock.write('echo $((6*7))\r');
+  await until(() => a.received().includes('42\r\n'), 'shell output');
+  a.sock.write('\x18y');
+  await a.closed;
+  const info = JSON.parse((await get(`/exec/${execId}/json`)).body);
+  assert.equal(info.Running, true);
+  process.kill(info.Pid, 'SIGKILL');
+  ok(d.wharf(['rm', '-f', id]));
+});
