@@ -1,4 +1,5 @@
 // The builder's entry points for the daemon: build (context upload -> plan -> streamed steps) and prune.
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { BuildCache } from './cache.js';
@@ -28,6 +29,8 @@ export class Builder {
   private constructor(private readonly ports: BuildPorts, private readonly cache: BuildCache) {}
 
   static async open(ports: BuildPorts): Promise<Builder> {
+    // Contexts and copies of builds a crash interrupted.
+    await rm(join(ports.dataRoot, 'build', 'tmp'), { recursive: true, force: true });
     return new Builder(ports, await BuildCache.open(join(ports.dataRoot, 'build')));
   }
 
