@@ -10,6 +10,7 @@ export const GROUPS: Record<Group, { short: string; verbs: Record<string, Entry>
     short: 'Manage containers',
     verbs: {
       attach: { short: 'Attach local standard input, output, and error streams to a running container', load: () => import('./commands/container/attach.js') },
+      cp: { short: 'Copy files/folders between a container and the local filesystem', load: () => import('./commands/container/cp.js') },
       create: { short: 'Create a new container', load: () => import('./commands/container/create.js') },
       exec: { short: 'Run a command in a running container', load: () => import('./commands/container/exec.js') },
       inspect: { short: 'Display detailed information on one or more containers', load: () => import('./commands/container/inspect.js') },
@@ -77,7 +78,7 @@ export const GROUPS: Record<Group, { short: string; verbs: Record<string, Entry>
 
 /** Top-level shortcuts (`docker ps` is `docker container ls`), plus the commands with no group. */
 export const TOP: Record<string, Entry | [Group, string]> = {
-  attach: ['container', 'attach'], create: ['container', 'create'], exec: ['container', 'exec'], kill: ['container', 'kill'],
+  attach: ['container', 'attach'], cp: ['container', 'cp'], create: ['container', 'create'], exec: ['container', 'exec'], kill: ['container', 'kill'],
   logs: ['container', 'logs'], pause: ['container', 'pause'], port: ['container', 'port'], ps: ['container', 'ls'],
   rename: ['container', 'rename'], restart: ['container', 'restart'], rm: ['container', 'rm'], run: ['container', 'run'],
   start: ['container', 'start'], stop: ['container', 'stop'], top: ['container', 'top'], unpause: ['container', 'unpause'],

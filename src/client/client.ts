@@ -113,6 +113,20 @@ export class Client {
   }
   execInspect(execId: string): Promise<ExecInspect> { return this.transport.json({ path: `/exec/${enc(execId)}/json` }); }
 
+  // archives (docker cp)
+  async containerStatPath(id: string, path: string): Promise<{ name: string; size: number; mode: number; mtime: string; linkTarget: string }> {
+    const res = await this.transport.request({ method: 'HEAD', path: `/containers/${enc(id)}/archive`, query: { path } });
+    res.resume();
+    return JSON.parse(Buffer.from(String(res.headers['x-docker-container-path-stat'] ?? ''), 'base64').toString('utf8'));
+  }
+  containerGetArchive(id: string, path: string): Promise<IncomingMessage> {
+    return this.transport.request({ path: `/containers/${enc(id)}/archive`, query: { path } });
+  }
+  async containerPutArchive(id: string, path: string, body: Readable, opts: { noOverwriteDirNonDir?: boolean; copyUIDGID?: boolean }): Promise<void> {
+    const res = await this.transport.request({ method: 'PUT', path: `/containers/${enc(id)}/archive`, query: { path, noOverwriteDirNonDir: opts.noOverwriteDirNonDir || undefined, copyUIDGID: opts.copyUIDGID || undefined }, body, headers: { 'Content-Type': 'application/x-tar' } });
+    await readAll(res);
+  }
+
   // images
   imageList(query: { all?: boolean; digests?: boolean; filters?: Filters }): Promise<ImageSummary[]> {
     return this.transport.json({ path: '/images/json', query: { all: query.all || undefined, digests: query.digests || undefined, filters: filtersJson(query.filters) } });

@@ -14,4 +14,6 @@ export type { AttachOptions, Attachment } from './attach.js';
 export { top, parseTop } from './top.js';
 export { ExecManager } from './exec.js';
 export { volumeUsers, mountsView } from './mounts.js';
+export { statPath, getArchive, putArchive } from './archive.js';
+export type { PathStat, PutOptions } from './archive.js';
 export type { ExecRunner, ExecProcessPort } from './ports.js';
