@@ -33,12 +33,17 @@ function tee(src: Readable): [PassThrough, PassThrough] {
     }
   });
   src.on('end', () => { a.end(); b.end(); });
+  // Failures reach the caller through the consumers' promises; a copy destroyed after its consumer
+  // stopped listening must not become an unhandled 'error'.
+  a.on('error', () => undefined);
+  b.on('error', () => undefined);
   src.on('error', (e) => { a.destroy(e); b.destroy(e); });
   return [a, b];
 }
 
 export async function ingestVerified(content: ContentStore, snapshots: Snapshotter, parent: string | undefined, tar: Readable, diffId: string): Promise<LayerInfo> {
   const check = new DigestCheck(diffId);
+  check.on('error', () => undefined); // reported through the consumers below
   tar.on('error', (e) => check.destroy(e));
   tar.pipe(check);
   const [toBlob, toLayer] = tee(check);

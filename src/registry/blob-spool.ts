@@ -5,7 +5,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { InvalidParameter, SystemError } from '../errors.js';
+import { InvalidParameter } from '../errors.js';
 import { errorFrom, isRetryableStatus, sleep, ConnectionError } from './http.js';
 import type { RegistrySession } from './session.js';
 import type { Descriptor } from './types.js';
@@ -71,21 +71,31 @@ export class BlobSpool {
       if (isRetryableStatus(status)) throw new RetryableStatus(err);
       throw err;
     }
-    if (this.written > 0 && status !== 206) {
-      // The registry ignored the Range: start over.
-      throw new SystemError(`registry does not support resuming the download of ${this.desc.digest}`);
-    }
-    for await (const chunk of res) {
-      const b = chunk as Buffer;
-      if (this.written + b.length > this.desc.size) {
-        res.destroy();
-        throw new InvalidParameter(`filesystem layer verification failed for digest ${this.desc.digest}`);
+    // A registry that ignores Range sends everything again: skip what is already spooled.
+    let skip = this.written > 0 && status !== 206 ? this.written : 0;
+    try {
+      for await (const chunk of res) {
+        let b = chunk as Buffer;
+        if (skip > 0) {
+          const n = Math.min(skip, b.length);
+          skip -= n;
+          b = b.subarray(n);
+          if (!b.length) continue;
+        }
+        if (this.written + b.length > this.desc.size) {
+          res.destroy();
+          throw new InvalidParameter(`filesystem layer verification failed for digest ${this.desc.digest}`);
+        }
+        await this.fh!.write(b, 0, b.length, this.written);
+        hash.update(b);
+        this.written += b.length;
+        this.wake();
+        hooks.onBytes(this.written, this.desc.size);
       }
-      await this.fh!.write(b, 0, b.length, this.written);
-      hash.update(b);
-      this.written += b.length;
-      this.wake();
-      hooks.onBytes(this.written, this.desc.size);
+    } catch (err) {
+      if (err instanceof InvalidParameter || err instanceof ConnectionError) throw err;
+      // The connection broke mid-body ("aborted", reset): resumable.
+      throw new ConnectionError(`unexpected EOF reading ${this.desc.digest}: ${(err as Error).message}`, { cause: err });
     }
     if (this.written < this.desc.size) throw new ConnectionError(`unexpected EOF reading ${this.desc.digest} (${this.written} of ${this.desc.size} bytes)`);
   }

@@ -22,10 +22,17 @@ interface DirTimes { path: string; mtime: Date }
 /** Unpacks the (uncompressed) tar `input` into `dest`, which must exist. */
 export async function unpackTar(input: Readable, dest: string): Promise<void> {
   const extract = tar.extract();
-  input.on('error', (err) => extract.destroy(err));
+  // A failing input (a pull whose download broke) fails the unpack at once: tar-stream does not always end
+  // the entry being written when it is destroyed, and the loop would wait for the rest of that file.
+  let failInput: (err: Error) => void = () => undefined;
+  const inputFailed = new Promise<never>((_, reject) => { failInput = reject; });
+  input.on('error', (err) => { failInput(err); extract.destroy(err); });
+  // It may have failed before we got here (the applier waited for a lock or a mkdir).
+  if (input.errored) throw input.errored;
+  if (input.destroyed && !input.readableEnded) throw new InvalidParameter('layer stream closed before its end');
   input.pipe(extract);
   const dirs: DirTimes[] = [];
-  try {
+  const loop = (async () => {
     for await (const entry of extract) {
       try {
         await applyEntry(dest, entry.header, entry, dirs);
@@ -33,6 +40,10 @@ export async function unpackTar(input: Readable, dest: string): Promise<void> {
         entry.resume();
       }
     }
+  })();
+  loop.catch(() => undefined); // when the input failed first, the loop's own end no longer matters
+  try {
+    await Promise.race([loop, inputFailed]);
   } catch (err) {
     input.unpipe(extract);
     input.destroy();
