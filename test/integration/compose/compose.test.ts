@@ -1,7 +1,7 @@
 // wharf compose against a real wharfd: converge, recreate on change, logs, exec, stop/start, down, attached up.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestDaemon, ok, skipUnlessRoot } from '../../helpers/daemon.js';
@@ -136,4 +136,24 @@ test('errors: a bad file, an unknown service, an unknown verb', { skip: skipUnle
   const verb = d.wharf(['compose', 'frobnicate']);
   assert.equal(verb.code, 1);
   assert.equal(verb.stderr, 'unknown docker command: "compose frobnicate"\n');
+});
+
+test('build: a service with a build context is built, tagged <project>-<service>, and run', { skip: skipUnlessRoot }, () => {
+  const proj = mkdtempSync(join(tmpdir(), 'wharf-compose-build-'));
+  mkdirSync(join(proj, 'app'));
+  writeFileSync(join(proj, 'app', 'Dockerfile'), 'FROM bb\nRUN echo built > /built.txt\nCMD ["cat", "/built.txt"]\n');
+  writeFileSync(join(proj, 'compose.yaml'), 'services:\n  api:\n    build: ./app\n    network_mode: bridge\n');
+  const f = join(proj, 'compose.yaml');
+  const up = d.wharf(['compose', '-f', f, 'up']);
+  assert.equal(up.code, 0, up.stderr);
+  const name = proj.split('/').pop()!.toLowerCase();
+  assert.match(up.stdout, /Step 1\/3 : FROM bb/);
+  assert.match(up.stdout, /^api-1 {2}\| built$/m);
+  assert.match(up.stdout, /^api-1 exited with code 0$/m);
+  assert.equal(ok(d.wharf(['images', '--format', '{{.Repository}}', `${name}-api`])), `${name}-api\n`);
+  // Up again: the image exists, so no rebuild; --build forces one (from the cache).
+  assert.doesNotMatch(ok(d.wharf(['compose', '-f', f, 'up', '-d'])), /Step 1/);
+  assert.match(ok(d.wharf(['compose', '-f', f, 'build'])), /Using cache/);
+  ok(d.wharf(['compose', '-f', f, 'down', '--rmi', 'local']));
+  assert.equal(ok(d.wharf(['images', '-q', `${name}-api`])), '');
 });

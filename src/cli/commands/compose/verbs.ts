@@ -1,6 +1,6 @@
 // The compose verbs: each parses its own flags and works through ProjectOps (src/compose).
 import { stringify as yamlStringify } from 'yaml';
-import { copyContainerStream, jsonLines, type ContainerSummary } from '../../../client/index.js';
+import { buildContextTar, copyContainerStream, jsonLines, type ContainerSummary } from '../../../client/index.js';
 import {
   ComposeError, LABEL, containerDisplayName, logPrefix, type Builder, type ServiceConfig,
 } from '../../../compose/index.js';
@@ -43,7 +43,33 @@ function builder(cc: ComposeCtx): Builder {
       p.finish();
     },
     async build(s) {
-      throw new ComposeError(`service "${s.name}" needs a build, which this wharf cannot do yet`);
+      const b = s.build!;
+      const client = await cc.ctx.client();
+      const p = cc.progress('Building');
+      p.event({ kind: 'Service', name: s.name, status: 'Building', done: false });
+      const tar = await buildContextTar(b.context, { dockerfileRel: b.dockerfile ?? 'Dockerfile' });
+      const args = Object.fromEntries(Object.entries(b.args ?? {}).map(([k, v]) => [k, v ?? cc.ctx.env[k] ?? null]));
+      const res = await client.imageBuild(tar.stream, {
+        t: [s.image!],
+        dockerfile: tar.dockerfile || undefined,
+        buildargs: JSON.stringify(args),
+        labels: JSON.stringify(b.labels ?? {}),
+        target: b.target,
+        nocache: b.no_cache ? '1' : undefined,
+        pull: b.pull ? '1' : undefined,
+        rm: '1',
+        networkmode: b.network ?? 'default',
+      });
+      for await (const m of jsonLines(res)) {
+        if (m.errorDetail || m.error) {
+          p.event({ kind: 'Service', name: s.name, status: 'Error', done: true, error: true });
+          p.finish();
+          throw new ComposeError(`failed to solve: ${m.errorDetail?.message ?? m.error ?? ''}`);
+        }
+        if (m.stream !== undefined) cc.ctx.io.out(m.stream);
+      }
+      p.event({ kind: 'Service', name: s.name, status: 'Built', done: true });
+      p.finish();
     },
   };
 }
