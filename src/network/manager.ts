@@ -348,6 +348,7 @@ export class NetworkManager {
     for (const [key, list] of Object.entries(bindings)) {
       const [p, proto = 'tcp'] = key.split('/');
       if (proto !== 'tcp' && proto !== 'udp') continue;
+      if (!/^\d+$/.test(p ?? '') || Number(p) < 1 || Number(p) > 65535) throw new InvalidParameter(`invalid port specification: "${key}"`);
       for (const b of list ?? []) wanted.push({ proto, port: Number(p), hostIp: b.HostIp || '0.0.0.0', hostPort: b.HostPort ?? '' });
     }
     const taken = new Set<string>();

@@ -133,13 +133,24 @@ function parsePorts(specs: string[], expose: string[]): { exposed: Record<string
     const hostPort = parts.pop() ?? '';
     const hostIp = parts.join(':').replace(/^\[|\]$/g, '');
     if (!/^\d+(-\d+)?$/.test(container)) throw new Error(`invalid containerPort: ${container}`);
-    const key = `${container}/${proto}`;
-    exposed[key] = {};
-    (bindings[key] ??= []).push({ HostIp: hostIp, HostPort: hostPort });
+    // nat.ParsePortSpec: a container range becomes one binding per port, paired with a host range of the
+    // same size; a single container port keeps a host range whole (the daemon picks a free port in it).
+    const [cLo, cHi = cLo] = container.split('-').map(Number) as [number, number?];
+    const [hLo, hHi] = hostPort ? hostPort.split('-').map(Number) as [number, number?] : [undefined, undefined];
+    if (hostPort && !/^\d+(-\d+)?$/.test(hostPort)) throw new Error(`invalid hostPort: ${hostPort}`);
+    const count = cHi - cLo + 1;
+    if (count > 1 && hLo !== undefined && (hHi ?? hLo) - hLo + 1 !== count) throw new Error(`invalid ranges specified for container and host Ports: ${container} and ${hostPort}`);
+    for (let i = 0; i < count; i++) {
+      const key = `${cLo + i}/${proto}`;
+      const hp = hLo === undefined ? '' : count > 1 ? String(hLo + i) : hostPort;
+      exposed[key] = {};
+      (bindings[key] ??= []).push({ HostIp: hostIp, HostPort: hp });
+    }
   }
   for (const e of expose) {
     const [port, proto = 'tcp'] = e.split('/') as [string, string?];
-    exposed[`${port}/${proto}`] = {};
+    const [lo, hi = lo] = port.split('-').map(Number) as [number, number?];
+    for (let p = lo; p <= hi; p++) exposed[`${p}/${proto}`] = {};
   }
   return { exposed, bindings };
 }
