@@ -114,12 +114,40 @@ export function mergeConfig(given: Partial<ContainerConfig>, image: ImageConfigL
   const stopSignal = given.StopSignal || image.StopSignal;
   if (stopSignal) cfg.StopSignal = stopSignal;
   if (given.StopTimeout !== undefined && given.StopTimeout !== null) cfg.StopTimeout = given.StopTimeout;
-  const health = given.Healthcheck ?? image.Healthcheck;
-  if (health) cfg.Healthcheck = health;
+  const health = mergeHealth(given.Healthcheck as HealthLike | undefined | null, image.Healthcheck as HealthLike | undefined | null);
+  if (health) cfg.Healthcheck = validHealth(health);
   if (cfg.WorkingDir && !cfg.WorkingDir.startsWith('/')) {
     throw new InvalidParameter(`the working directory '${cfg.WorkingDir}' is invalid, it needs to be an absolute path`);
   }
   return cfg;
+}
+
+interface HealthLike { Test?: string[] | null; Interval?: number; Timeout?: number; StartPeriod?: number; Retries?: number }
+
+/** dockerd's merge: each unset field of the request's Healthcheck comes from the image's. */
+function mergeHealth(given: HealthLike | undefined | null, image: HealthLike | undefined | null): HealthLike | undefined {
+  if (!given) return image ?? undefined;
+  if (!image) return given;
+  const out: HealthLike = { ...given };
+  if (!out.Test?.length) out.Test = image.Test;
+  if (!out.Interval) out.Interval = image.Interval;
+  if (!out.Timeout) out.Timeout = image.Timeout;
+  if (!out.StartPeriod) out.StartPeriod = image.StartPeriod;
+  if (!out.Retries) out.Retries = image.Retries;
+  return out;
+}
+
+/** dockerd's verifyContainerSettings for Healthcheck (durations at least 1ms, retries not negative). */
+function validHealth(h: HealthLike): HealthLike {
+  for (const k of ['Interval', 'Timeout', 'StartPeriod'] as const) {
+    if (h[k] && h[k]! < 1_000_000) throw new InvalidParameter(`${k} in Healthcheck cannot be less than 1ms`);
+  }
+  if ((h.Retries ?? 0) < 0) throw new InvalidParameter('Retries in Healthcheck cannot be negative');
+  // Go's HealthConfig: this field order, every field omitempty.
+  const out: HealthLike = {};
+  if (h.Test?.length) out.Test = h.Test;
+  for (const k of ['Interval', 'Timeout', 'StartPeriod', 'Retries'] as const) if (h[k]) out[k] = h[k];
+  return out;
 }
 
 /** Path and Args as inspect shows them; Docker refuses a container with nothing to run. */

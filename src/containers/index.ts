@@ -16,4 +16,5 @@ export { ExecManager } from './exec.js';
 export { volumeUsers, mountsView } from './mounts.js';
 export { statPath, getArchive, putArchive } from './archive.js';
 export type { PathStat, PutOptions } from './archive.js';
+export { HealthMonitor } from './health.js';
 export type { ExecRunner, ExecProcessPort } from './ports.js';

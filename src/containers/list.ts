@@ -30,6 +30,7 @@ export function listContainers(all: ContainerRecord[], opts: ListOptions): Conta
   for (const s of f.status ?? []) {
     if (!STATUSES.includes(s)) throw new InvalidParameter(`invalid filter 'status=${s}'`);
   }
+  for (const h of f.health ?? []) if (!['starting', 'healthy', 'unhealthy', 'none'].includes(h)) throw new InvalidParameter(`Unrecognised filter value for health: ${h}`);
   for (const e of f.exited ?? []) if (!/^-?\d+$/.test(e)) throw new InvalidParameter(`invalid filter 'exited=${e}'`);
   let list = [...all].sort((a, b) => (a.Created < b.Created ? 1 : a.Created > b.Created ? -1 : 0));
   const before = f.before?.length ? opts.resolve(f.before[0]!) : undefined;
@@ -47,7 +48,7 @@ export function listContainers(all: ContainerRecord[], opts: ListOptions): Conta
     if (f.status?.length && !f.status.includes(st)) return false;
     if (f.exited?.length && !(st === 'exited' && f.exited.some((v) => Number(v) === r.State.ExitCode))) return false;
     if (f.ancestor?.length && !f.ancestor.some((a) => opts.isAncestor(r, a))) return false;
-    if (f.health?.length && !f.health.includes('none')) return false;
+    if (f.health?.length && !f.health.includes(r.State.Health?.Status ?? 'none')) return false;
     return true;
   });
   if (opts.limit !== undefined && opts.limit > 0) list = list.slice(0, opts.limit);

@@ -14,6 +14,7 @@ import { startProcess } from './start.js';
 import { PendingAttach, validDetachKeys, withReplay, type AttachOptions, type Attachment } from './attach.js';
 import type { ContainerConfig, ContainerRecord, Status } from './types.js';
 import { RestartManager, policyWantsRestart } from './restart-policy.js';
+import type { HealthMonitor } from './health.js';
 import { ZERO_TIME } from './types.js';
 import type { VolumeStore } from '../volumes/index.js';
 import { createVolumes, planMounts, releaseMounts, removeAnonymousVolumes } from './mounts.js';
@@ -44,6 +45,8 @@ export class ContainerManager {
   /** While reconcile() runs, exits found are recorded only: restart policies act once it is done. */
   private booting = false;
   private shuttingDown = false;
+  /** Set by the daemon (it needs the exec runner): health probes of running containers. */
+  health: HealthMonitor | undefined;
 
   constructor(readonly deps: ManagerDeps) { this.store = deps.store; }
 
@@ -143,6 +146,7 @@ export class ContainerManager {
       try {
         const pid = await startProcess(this, rec, () => this.connectWaiting(rec.Id));
         rec.State = { ...rec.State, Status: 'running', Pid: pid, ExitCode: 0, Error: '', OOMKilled: false, StartedAt: nowNano(), FinishedAt: rec.State.FinishedAt };
+        this.health?.start(rec, true);
         await this.store.save(rec);
         this.emit(rec, 'start');
         return true;
@@ -220,6 +224,7 @@ export class ContainerManager {
       const restart = !this.booting && this.restartManager(rec).shouldRestart(
         status.exitCode, this.shuttingDown || rec.HasBeenManuallyStopped, Date.parse(finishedAt) - Date.parse(rec.State.StartedAt));
       if (restart) rec.RestartCount++;
+      this.health?.stop(rec);
       rec.State = { ...rec.State, Status: restart ? 'restarting' : 'exited', Pid: 0, ExitCode: status.exitCode, OOMKilled: status.oomKilled, FinishedAt: finishedAt };
       await this.cleanupAfterStop(rec);
       await this.store.save(rec);
@@ -257,6 +262,7 @@ export class ContainerManager {
   /** Daemon shutdown: pending restarts are left to the next daemon start; containers keep running. */
   shutdown(): void {
     this.shuttingDown = true;
+    this.health?.close();
     for (const rm of this.restarts.values()) rm.cancel();
   }
 
@@ -370,6 +376,7 @@ export class ContainerManager {
     for (const p of this.waitingAttach.get(rec.Id) ?? []) p.close();
     this.waitingAttach.delete(rec.Id);
     this.restarts.delete(rec.Id);
+    this.health?.stop(rec);
     this.emit(rec, 'destroy');
     this.notify(rec, true);
   }
@@ -406,6 +413,7 @@ export class ContainerManager {
         if (status) { await this.onExit(rec.Id, status); continue; }
         const state = await this.deps.runtime.state(rec.Id).catch(() => undefined);
         if (!state || state.status === 'stopped') await this.onExit(rec.Id, { exitCode: 255, oomKilled: false, finishedAt: nowNano() });
+        else this.health?.start(rec, false);
       }
     } finally {
       this.booting = false;

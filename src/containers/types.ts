@@ -66,6 +66,15 @@ export interface ContainerState {
   OOMKilled: boolean;
   StartedAt: string;
   FinishedAt: string;
+  /** Only for containers with a health probe (health.ts). */
+  Health?: HealthState;
+}
+
+export interface HealthState {
+  Status: 'starting' | 'healthy' | 'unhealthy';
+  FailingStreak: number;
+  /** The last 5 probe results; times RFC 3339 with nanoseconds. */
+  Log: Array<{ Start: string; End: string; ExitCode: number; Output: string }>;
 }
 
 export interface ContainerRecord {

@@ -24,7 +24,10 @@ export function statusText(rec: ContainerRecord, now = Date.now()): string {
     case 'running':
     case 'paused': {
       const up = `Up ${humanDuration(now - Date.parse(s.StartedAt))}`;
-      return s.Status === 'paused' ? `${up} (Paused)` : up;
+      if (s.Status === 'paused') return `${up} (Paused)`;
+      // dockerd's State.String(): "(health: starting)", "(healthy)", "(unhealthy)".
+      if (s.Health) return `${up} (${s.Health.Status === 'starting' ? 'health: starting' : s.Health.Status})`;
+      return up;
     }
     case 'restarting': return `Restarting (${s.ExitCode}) ${humanDuration(now - Date.parse(s.FinishedAt))} ago`;
     case 'removing': return 'Removal In Progress';
@@ -57,6 +60,7 @@ export function inspectView(rec: ContainerRecord, paths: RecordPaths, net: Netwo
       Error: s.Error,
       StartedAt: s.StartedAt,
       FinishedAt: s.FinishedAt,
+      ...(s.Health ? { Health: s.Health } : {}),
     },
     Image: rec.Image,
     // dockerd fills these in when the container first starts; a never-started container shows "".

@@ -2,7 +2,7 @@
 // containers with their monitors, and exposes the Backend the API server calls.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ContainerManager, ContainerStore, ExecManager, volumeUsers } from '../containers/index.js';
+import { ContainerManager, ContainerStore, ExecManager, volumeUsers, HealthMonitor } from '../containers/index.js';
 import { EventBus } from '../events/index.js';
 import { ImageStore } from '../images/index.js';
 import { Runtime } from '../runtime/index.js';
@@ -47,6 +47,7 @@ export async function openEngine(flags: DaemonFlags): Promise<Engine> {
     network,
   });
   volumes.setUsedBy((name) => volumeUsers(store.all(), name));
+  containers.health = new HealthMonitor(containers, runtime);
   runtime.watchExits((id, status) => void containers.onExit(id, status));
   await containers.reconcile();
   for (const rec of store.all()) {
