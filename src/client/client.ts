@@ -77,6 +77,13 @@ export class Client {
   containerTop(id: string, psArgs?: string): Promise<{ Titles: string[]; Processes: string[][] }> {
     return this.transport.json({ path: `/containers/${enc(id)}/top`, query: { ps_args: psArgs } });
   }
+  containerUpdate(id: string, body: Record<string, unknown>): Promise<{ Warnings: string[] | null }> {
+    return this.transport.json({ method: 'POST', path: `/containers/${enc(id)}/update`, body });
+  }
+  /** GET /containers/{id}/stats: one JSON object per line (one only unless stream). */
+  containerStats(id: string, stream: boolean): Promise<IncomingMessage> {
+    return this.transport.request({ path: `/containers/${enc(id)}/stats`, query: { stream: stream ? undefined : 'false' } });
+  }
   containerLogs(id: string, query: Query): Promise<IncomingMessage> { return this.transport.request({ path: `/containers/${enc(id)}/logs`, query }); }
   /**
    * Starts waiting; resolves once the daemon has registered the wait (response headers), so a later start

@@ -17,4 +17,6 @@ export { volumeUsers, mountsView } from './mounts.js';
 export { statPath, getArchive, putArchive } from './archive.js';
 export type { PathStat, PutOptions } from './archive.js';
 export { HealthMonitor } from './health.js';
+export { updateContainer } from './update.js';
+export { statsStream } from './stats.js';
 export type { ExecRunner, ExecProcessPort } from './ports.js';

@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { Conflict } from '../errors.js';
 import { writeEtcFiles } from './etc-files.js';
 import { setupMounts } from './mounts.js';
+import { checkUlimits, deviceSpecs, extraGroups, initBinary, type DeviceMapping, type Ulimit } from './host-resources.js';
 import type { ContainerManager } from './manager.js';
 import type { ContainerRecord } from './types.js';
 
@@ -55,8 +56,10 @@ export async function startProcess(m: ContainerManager, rec: ContainerRecord, on
     dnsOptions: rec.HostConfig.DnsOptions as string[],
   });
   const userMounts = await setupMounts(rec, rootfs, m.deps.volumes);
-  const user = await runtime.resolveUser(rootfs, rec.Config.User);
   const hc = rec.HostConfig;
+  const resolved = await runtime.resolveUser(rootfs, rec.Config.User);
+  const user = { ...resolved, additionalGids: [...new Set([...resolved.additionalGids, ...await extraGroups(rootfs, hc.GroupAdd as string[] | null)])] };
+  const devices = deviceSpecs(hc.Devices as DeviceMapping[] | null);
   const spec = runtime.buildSpec({
     id: rec.Id,
     rootfs,
@@ -85,6 +88,11 @@ export async function startProcess(m: ContainerManager, rec: ContainerRecord, on
     maskedPaths: hc.MaskedPaths as string[] | null,
     readonlyPaths: hc.ReadonlyPaths as string[] | null,
     securityOpt: (hc.SecurityOpt as string[] | null) ?? [],
+    ulimits: checkUlimits(hc.Ulimits as Ulimit[] | null),
+    devices: devices.devices,
+    deviceRules: devices.rules,
+    oomKillDisable: hc.OomKillDisable === true,
+    initPath: hc.Init === true ? initBinary() : undefined,
     mounts: [
       { destination: '/etc/resolv.conf', source: join(dir, 'resolv.conf'), type: 'bind', options: ['rbind', 'rprivate'] },
       { destination: '/etc/hostname', source: join(dir, 'hostname'), type: 'bind', options: ['rbind', 'rprivate'] },

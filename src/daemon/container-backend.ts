@@ -3,9 +3,10 @@
 import type { Readable } from 'node:stream';
 import type { ContainerBackend, JsonObject } from '../api/index.js';
 import { listContainers, inspectView, summaryView, getArchive, putArchive, statPath, type ContainerManager, type ContainerRecord } from '../containers/index.js';
+import { listContainers, inspectView, statsStream, summaryView, updateContainer, type ContainerManager, type ContainerRecord } from '../containers/index.js';
 import { Conflict, NotImplemented, isNotModified } from '../errors.js';
 import type { ImageStore } from '../images/index.js';
-import type { Runtime } from '../runtime/index.js';
+import type { OciResources, Runtime } from '../runtime/index.js';
 import { networkView } from './network-view.js';
 import { topContainer } from './top.js';
 
@@ -99,6 +100,16 @@ export function containerBackend(d: ContainerDeps): Omit<ContainerBackend, 'crea
     getArchive(id, path) { return getArchive(m, id, path); },
     headArchive(id, path) { return statPath(m, id, path); },
     putArchive(id, opts, body) { return putArchive(m, id, opts, body); },
+    async containerStats(id, opts, ctx) {
+      const rec = m.store.get(id);
+      return statsStream(() => m.store.find(rec.Id), opts, ctx.signal) as AsyncIterable<JsonObject>;
+    },
+    updateContainer(id, body) {
+      return updateContainer(m, { update: (cid, r) => d.runtime.update(cid, r as Partial<OciResources>) }, id, body) as unknown as Promise<JsonObject>;
+    },
+    async getArchive() { throw new NotImplemented('copying files is not implemented yet'); },
+    async headArchive() { throw new NotImplemented('copying files is not implemented yet'); },
+    async putArchive() { throw new NotImplemented('copying files is not implemented yet'); },
   };
 }
 

@@ -6,7 +6,7 @@ import { InvalidParameter } from '../../errors.js';
 import { effectiveCaps, DEFAULT_CAPS } from './caps.js';
 import { defaultProfile } from './generated/seccomp-default.js';
 import { convertSeccompProfile, nativeArch, parseSeccompProfile } from './seccomp.js';
-import type { OciDevice, OciMount, OciNamespace, OciResources, OciRlimit, OciSeccomp, OciSpec } from './types.js';
+import type { OciDevice, OciDeviceRule, OciMount, OciNamespace, OciResources, OciRlimit, OciSeccomp, OciSpec } from './types.js';
 
 export interface SpecOptions {
   id: string;
@@ -55,6 +55,12 @@ export interface SpecOptions {
   mounts?: OciMount[];
   /** Device nodes to create (--device, or every host device for --privileged). */
   devices?: OciDevice[];
+  /** cgroup device rules allowing those devices (--device's permissions). */
+  deviceRules?: OciDeviceRule[];
+  /** --oom-kill-disable */
+  oomKillDisable?: boolean;
+  /** --init: the init binary on the host, bind-mounted at /sbin/docker-init and run as `docker-init -- args`. */
+  initPath?: string;
   /** For tests: host arch (node's process.arch) and kernel release used to evaluate seccomp rules. */
   arch?: string;
   kernel?: string;
@@ -93,7 +99,8 @@ const ETC_BINDS = new Set(['/etc/resolv.conf', '/etc/hostname', '/etc/hosts']);
 
 /** A caller's mount replaces a default at the same destination (Docker: `--tmpfs /dev/shm`, `-v x:/dev/shm`). */
 function buildMounts(o: SpecOptions): OciMount[] {
-  const extra = (o.mounts ?? []).map((m) => {
+  const given = o.initPath ? [...(o.mounts ?? []), { destination: '/sbin/docker-init', type: 'bind', source: o.initPath, options: ['bind', 'ro'] }] : o.mounts ?? [];
+  const extra = given.map((m) => {
     // With --read-only Docker mounts the files it generates read-only too.
     if (!o.readonlyRootfs || !ETC_BINDS.has(m.destination) || m.options?.includes('ro')) return m;
     const opts = [...(m.options ?? [])];
@@ -117,7 +124,8 @@ function namespaces(o: SpecOptions): OciNamespace[] {
 
 function resources(o: SpecOptions): OciResources {
   const r: OciResources = { devices: o.privileged ? [{ allow: true, access: 'rwm' }] : DEFAULT_DEVICE_RULES.map((d) => ({ ...d })) };
-  r.memory = { disableOOMKiller: false };
+  if (!o.privileged) r.devices.push(...(o.deviceRules ?? []));
+  r.memory = { disableOOMKiller: o.oomKillDisable ?? false };
   if (o.memory) {
     r.memory.limit = o.memory;
     if (o.swapAccounting !== false) r.memory.swap = o.memorySwap ?? o.memory * 2;
@@ -189,7 +197,7 @@ export function buildSpec(o: SpecOptions): OciSpec {
     process: {
       ...(o.tty ? { terminal: true } : {}),
       user: { uid: user.uid, gid: user.gid, ...(user.additionalGids?.length ? { additionalGids: user.additionalGids } : {}) },
-      args: o.args,
+      args: o.initPath ? ['/sbin/docker-init', '--', ...o.args] : o.args,
       env: o.env ?? [],
       cwd: o.cwd || '/',
       capabilities: { bounding: caps, effective: [...caps], permitted: [...caps] },

@@ -23,10 +23,12 @@ export const CREATE_FLAGS: FlagSpec[] = [
   { name: 'attach', short: 'a', type: 'list', usage: 'Attach to STDIN, STDOUT or STDERR' },
   { name: 'cap-add', type: 'list', usage: 'Add Linux capabilities' },
   { name: 'cap-drop', type: 'list', usage: 'Drop Linux capabilities' },
+  { name: 'cgroup-parent', type: 'string', usage: 'Optional parent cgroup for the container' },
   { name: 'cidfile', type: 'string', usage: 'Write the container ID to the file' },
   { name: 'cpu-shares', short: 'c', type: 'int', usage: 'CPU shares (relative weight)' },
   { name: 'cpus', type: 'string', varName: 'decimal', usage: 'Number of CPUs', parse: parseNanoCpus },
   { name: 'cpuset-cpus', type: 'string', usage: 'CPUs in which to allow execution (0-3, 0,1)' },
+  { name: 'device', type: 'list', usage: 'Add a host device to the container', parse: parseDevice },
   { name: 'dns', type: 'list', usage: 'Set custom DNS servers' },
   { name: 'dns-option', type: 'list', usage: 'Set DNS options' },
   { name: 'dns-search', type: 'list', usage: 'Set custom DNS search domains' },
@@ -59,6 +61,7 @@ export const CREATE_FLAGS: FlagSpec[] = [
   { name: 'net', type: 'string', hidden: true, usage: 'Connect a container to a network' },
   { name: 'network-alias', type: 'list', usage: 'Add network-scoped alias for the container' },
   { name: 'no-healthcheck', type: 'bool', usage: 'Disable any container-specified HEALTHCHECK' },
+  { name: 'oom-kill-disable', type: 'bool', usage: 'Disable OOM Killer' },
   { name: 'pid', type: 'string', usage: 'PID namespace to use' },
   { name: 'pids-limit', type: 'int', usage: 'Tune container pids limit (set -1 for unlimited)' },
   { name: 'platform', type: 'string', usage: 'Set platform if server is multi-platform capable' },
@@ -74,9 +77,10 @@ export const CREATE_FLAGS: FlagSpec[] = [
   { name: 'shm-size', type: 'string', varName: 'bytes', usage: 'Size of /dev/shm', parse: bytes },
   { name: 'stop-signal', type: 'string', usage: 'Signal to stop a container', defaultText: '"SIGTERM"' },
   { name: 'stop-timeout', type: 'int', usage: 'Timeout (in seconds) to stop a container' },
+  { name: 'sysctl', type: 'list', varName: 'map', usage: 'Sysctl options', defaultText: 'map[]' },
   { name: 'tmpfs', type: 'list', usage: 'Mount a tmpfs directory' },
   { name: 'tty', short: 't', type: 'bool', usage: 'Allocate a pseudo-TTY' },
-  { name: 'ulimit', type: 'list', varName: 'ulimit', usage: 'Ulimit options' },
+  { name: 'ulimit', type: 'list', varName: 'ulimit', usage: 'Ulimit options', defaultText: '[]', parse: parseUlimit },
   { name: 'user', short: 'u', type: 'string', usage: 'Username or UID (format: <name|uid>[:<group|gid>])' },
   { name: 'volume', short: 'v', type: 'list', usage: 'Bind mount a volume' },
   { name: 'volumes-from', type: 'list', usage: 'Mount volumes from the specified container(s)' },
@@ -91,6 +95,44 @@ export const RUN_ONLY_FLAGS: FlagSpec[] = [
 ];
 
 const list = (f: FlagValues, name: string): string[] => (f[name] as string[] | undefined) ?? [];
+
+/** go-units ParseUlimit: name=soft[:hard]. */
+export function parseUlimit(v: string): { Name: string; Soft: number; Hard: number } {
+  const i = v.indexOf('=');
+  if (i < 0) throw new Error(`invalid ulimit argument: ${v}`);
+  const name = v.slice(0, i);
+  if (!['core', 'cpu', 'data', 'fsize', 'locks', 'memlock', 'msgqueue', 'nice', 'nofile', 'nproc', 'rss', 'rtprio', 'rttime', 'sigpending', 'stack'].includes(name)) throw new Error(`invalid ulimit type: ${name}`);
+  const parts = v.slice(i + 1).split(':');
+  if (parts.length > 2) throw new Error(`too many limit value arguments - ${v.slice(i + 1)}, can only have up to two, \`soft[:hard]\``);
+  const num = (s: string) => { if (!/^-?\d+$/.test(s)) throw new Error(`strconv.ParseInt: parsing "${s}": invalid syntax`); return Number(s); };
+  const soft = num(parts[0]!);
+  const hard = parts.length > 1 ? num(parts[1]!) : soft;
+  if (soft > hard) throw new Error(`ulimit soft limit must be less than or equal to hard limit: ${soft} > ${hard}`);
+  return { Name: name, Soft: soft, Hard: hard };
+}
+
+/** docker/cli parseDevice: src[:dst][:perms], perms from r, w, m. */
+export function parseDevice(v: string): { PathOnHost: string; PathInContainer: string; CgroupPermissions: string } {
+  const arr = v.split(':');
+  if (arr.length > 3 || !arr[0]) throw new Error(`invalid device specification: ${v}`);
+  const mode = (m: string) => /^[rwm]{1,3}$/.test(m) && new Set(m).size === m.length;
+  let perms = 'rwm';
+  let dst = '';
+  if (arr.length === 3) perms = arr[2]!;
+  if (arr.length >= 2) { if (mode(arr[1]!)) perms = arr[1]!; else dst = arr[1]!; }
+  return { PathOnHost: arr[0]!, PathInContainer: dst || arr[0]!, CgroupPermissions: perms };
+}
+
+/** docker/cli parseSecurityOpts: seccomp=<file> travels as the profile's compacted JSON. */
+function securityOpts(opts: string[]): string[] {
+  return opts.map((o) => {
+    const m = /^seccomp[=:](.*)$/.exec(o);
+    if (!m || m[1] === 'unconfined') return o;
+    let text: string;
+    try { text = readFileSync(m[1]!, 'utf8'); } catch (err) { throw new Error(`opening seccomp profile (${m[1]}) failed: ${(err as Error).message}`); }
+    try { return `seccomp=${JSON.stringify(JSON.parse(text))}`; } catch (err) { throw new Error(`compacting json for seccomp profile (${m[1]}) failed: ${(err as Error).message}`); }
+  });
+}
 
 /** opts.ValidateEnv: a bare NAME takes its value from the CLI's environment when set there. */
 function envEntry(e: string, env: NodeJS.ProcessEnv): string {
@@ -216,7 +258,12 @@ export function buildCreateBody(f: FlagValues, image: string, cmd: string[], env
     Privileged: f.privileged === true,
     PublishAllPorts: f['publish-all'] === true,
     ReadonlyRootfs: f['read-only'] === true,
-    SecurityOpt: list(f, 'security-opt').length ? list(f, 'security-opt') : null,
+    SecurityOpt: list(f, 'security-opt').length ? securityOpts(list(f, 'security-opt')) : null,
+    Devices: (f.device as HostConfig['Devices'] | undefined) ?? [],
+    Ulimits: (f.ulimit as HostConfig['Ulimits'] | undefined) ?? null,
+    Sysctls: list(f, 'sysctl').length ? kvMap(list(f, 'sysctl')) : undefined,
+    OomKillDisable: f['oom-kill-disable'] === true,
+    CgroupParent: (f['cgroup-parent'] as string | undefined) ?? '',
     Tmpfs: Object.keys(tmpfs).length ? tmpfs : undefined,
     Mounts: (f.mount as MountSpec[] | undefined)?.length ? f.mount as MountSpec[] : undefined,
     ShmSize: (f['shm-size'] as number | undefined) ?? 0,
