@@ -23,7 +23,7 @@ const inspect = (name: string, fmt: string) => ok(d.wharf(['inspect', '-f', fmt,
 interface Health { Status: string; FailingStreak: number; Log: Array<{ Start: string; End: string; ExitCode: number; Output: string }> }
 const health = (name: string): Health => JSON.parse(inspect(name, '{{json .State.Health}}')) as Health;
 
-async function until(what: string, fn: () => boolean, ms = 15_000): Promise<void> {
+async function until(what: string, fn: () => boolean, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) { if (fn()) return; await sleep(100); }
   assert.fail(`timed out waiting for ${what}`);
@@ -53,10 +53,15 @@ function imageWithHealthcheck(tag: string, healthcheck: object): void {
 test('starting -> unhealthy -> healthy, with events, Log and ps status', { skip: skipUnlessRoot }, async () => {
   const since = String(Math.floor(Date.now() / 1000));
   ok(d.wharf(['run', '-d', '--name', 'hc-flags', '--health-cmd', 'echo checking; test -e /tmp/ok', '--health-interval', '300ms', '--health-retries', '2',
-    'busybox', 'sh', '-c', 'sleep 1.2; touch /tmp/ok; sleep 300']));
-  assert.match(ok(d.wharf(['ps', '--filter', 'name=hc-flags', '--format', '{{.Status}}'])), /^Up .+ \(health: starting\)\n$/);
+    'busybox', 'sleep', '300']));
+  // The first probe runs one interval after start: until then, "starting".
+  ok(d.wharf(['run', '-d', '--name', 'hc-start', '--health-cmd', 'true', '--health-interval', '60s', 'busybox', 'sleep', '300']));
+  assert.match(ok(d.wharf(['ps', '--filter', 'name=hc-start', '--format', '{{.Status}}'])), /^Up .+ \(health: starting\)\n$/);
+  assert.deepEqual(health('hc-start'), { Status: 'starting', FailingStreak: 0, Log: [] });
+  ok(d.wharf(['rm', '-f', 'hc-start']));
   await until('unhealthy', () => health('hc-flags').Status === 'unhealthy');
   assert.match(ok(d.wharf(['ps', '--filter', 'health=unhealthy', '--format', '{{.Names}} {{.Status}}'])), /^hc-flags Up .+ \(unhealthy\)\n$/);
+  ok(d.wharf(['exec', 'hc-flags', 'touch', '/tmp/ok']));
   await until('healthy', () => health('hc-flags').Status === 'healthy');
   await sleep(1500);
   const h = health('hc-flags');

@@ -2,7 +2,8 @@
 // daemon restart (clean or kill -9), including for containers that exited while the daemon was down.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TestDaemon, dockerClient, ok, skipUnlessRoot } from '../../helpers/daemon.js';
 
 const d = new TestDaemon('wharf-restart');
@@ -17,7 +18,7 @@ after(async () => { if (!skipUnlessRoot) await d.cleanup(); });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const inspect = (name: string, fmt: string) => ok(d.wharf(['inspect', '-f', fmt, name])).trim();
 
-async function until(what: string, fn: () => boolean, ms = 15_000): Promise<void> {
+async function until(what: string, fn: () => boolean, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) { if (fn()) return; await sleep(50); }
   assert.fail(`timed out waiting for ${what}`);
@@ -40,6 +41,7 @@ test('on-failure:N restarts a failing container N times, then leaves it exited',
 });
 
 test('always: back-off doubles from 100 ms, restarting state in ps and inspect, stop ends it', { skip: skipUnlessRoot }, async () => {
+  const since = String(Math.floor(Date.now() / 1000));
   ok(d.wharf(['run', '-d', '--name', 'rs-always', '--restart', 'always', 'busybox', 'sh', '-c', 'exit 5']));
   let seen = '';
   await until('restarting state', () => {
@@ -47,10 +49,15 @@ test('always: back-off doubles from 100 ms, restarting state in ps and inspect, 
     return seen.startsWith('restarting');
   });
   assert.equal(seen, 'restarting true true 5 0');
-  await sleep(1600);
-  // 100+200+400+800 ms of back-off fit in ~1.6 s: about 4-6 restarts, not the dozens an immediate restart makes.
-  const count = Number(inspect('rs-always', '{{.RestartCount}}'));
-  assert.ok(count >= 3 && count <= 7, `RestartCount ${count}`);
+  await until('4 restarts', () => Number(inspect('rs-always', '{{.RestartCount}}')) >= 4);
+  // Each die -> start gap is at least the back-off: 100, 200, 400 ms (more under load, never less).
+  const events = ok(d.wharf(['events', '--since', since, '--until', String(Math.ceil(Date.now() / 1000)), '--filter', 'container=rs-always', '--format', '{{json .}}']))
+    .trim().split('\n').map((l) => JSON.parse(l) as { Action: string; timeNano: number }).filter((e) => e.Action === 'die' || e.Action === 'start');
+  const gaps: number[] = [];
+  for (let i = 1; i < events.length; i++) if (events[i - 1]!.Action === 'die' && events[i]!.Action === 'start') gaps.push((events[i]!.timeNano - events[i - 1]!.timeNano) / 1e6);
+  assert.ok(gaps.length >= 3, `gaps ${gaps}`);
+  [100, 200, 400].forEach((min, i) => assert.ok(gaps[i]! >= min * 0.95, `back-off ${i}: ${gaps[i]} ms < ${min} ms (${gaps})`));
+  assert.ok(gaps[2]! > gaps[0]!, `back-off grows (${gaps})`);
   const ps = ok(d.wharf(['ps', '--filter', 'name=rs-always', '--format', '{{.Status}}'])).trim();
   assert.match(ps, /^(Restarting \(5\) .+ ago|Up .+)$/);
   ok(d.wharf(['stop', 'rs-always']));
@@ -97,19 +104,27 @@ test('policies after a daemon restart: always comes back even after a stop, unle
 });
 
 test('kill -9 of wharfd: containers that exit meanwhile get their real exit code and their policy, --rm ones are removed', { skip: skipUnlessRoot }, async () => {
-  const script = 'i=0; while [ $i -lt 30 ]; do i=$((i+1)); echo out$i; sleep 0.05; done; exit 9';
+  // The containers wait for a file the test creates once the daemon is dead, so every exit (and the
+  // output before it) happens while wharfd is down, however slow the machine is.
+  const gate = join(d.dir, 'gate');
+  mkdirSync(gate, { recursive: true });
+  const wait = 'while [ ! -e /gate/go ]; do sleep 0.05; done;';
+  const script = `${wait} i=0; while [ $i -lt 30 ]; do i=$((i+1)); echo out$i; sleep 0.02; done; exit 9`;
+  const once = (code: number) => `if [ -e /ran ]; then exec sleep 300; fi; touch /ran; ${wait} exit ${code}`;
   const ids = [
-    ok(d.wharf(['run', '-d', '--name', 'kc-onfail', '--restart', 'on-failure:1', 'busybox', 'sh', '-c', 'if [ -e /ran ]; then sleep 300; fi; touch /ran; sleep 1; exit 4'])),
-    ok(d.wharf(['run', '-d', '--name', 'kc-plain', 'busybox', 'sh', '-c', script])),
-    ok(d.wharf(['run', '-d', '--name', 'kc-unless', '--restart', 'unless-stopped', 'busybox', 'sh', '-c', 'if [ -e /ran ]; then sleep 300; fi; touch /ran; sleep 1; exit 0'])),
-    ok(d.wharf(['run', '-d', '--rm', '--name', 'kc-rm', 'busybox', 'sh', '-c', 'sleep 1; exit 2'])),
+    ok(d.wharf(['run', '-d', '--name', 'kc-onfail', '-v', `${gate}:/gate`, '--restart', 'on-failure:1', 'busybox', 'sh', '-c', once(4)])),
+    ok(d.wharf(['run', '-d', '--name', 'kc-plain', '-v', `${gate}:/gate`, 'busybox', 'sh', '-c', script])),
+    ok(d.wharf(['run', '-d', '--name', 'kc-unless', '-v', `${gate}:/gate`, '--restart', 'unless-stopped', 'busybox', 'sh', '-c', once(0)])),
+    ok(d.wharf(['run', '-d', '--rm', '--name', 'kc-rm', '-v', `${gate}:/gate`, 'busybox', 'sh', '-c', `${wait} exit 2`])),
   ].map((s) => s.trim());
   d.crash();
-  // Still running without the daemon.
-  assert.equal(existsSync(`${d.dataRoot}/runtime/c/${ids[1]}/exit`), false);
+  writeFileSync(join(gate, 'go'), '');
   // Wait (without the daemon) until every container's process has ended.
-  await until('exits while the daemon is down', () => ids.every((id) => existsSync(`${d.dataRoot}/runtime/c/${id}/exit`)), 10_000);
-  await d.start();
+  try {
+    await until('exits while the daemon is down', () => ids.every((id) => existsSync(`${d.dataRoot}/runtime/c/${id}/exit`)), 40_000);
+  } finally {
+    await d.start();
+  }
   assert.equal(inspect('kc-plain', '{{.State.Status}} {{.State.ExitCode}}'), 'exited 9');
   const out = ok(d.wharf(['logs', 'kc-plain'])).trim().split('\n');
   assert.deepEqual(out, Array.from({ length: 30 }, (_, i) => `out${i + 1}`));
