@@ -110,7 +110,7 @@ test('stats: the API from the cgroup, --no-stream table and --format, one-shot, 
   assert.ok(busy > 3, `a busy loop uses CPU (${busy}%)`);
   const table = ok(d.wharf(['stats', '--no-stream', 'res-stats'])).split('\n');
   assert.match(table[0]!, /^CONTAINER ID   NAME\s+CPU %\s+MEM USAGE \/ LIMIT\s+MEM %\s+NET I\/O\s+BLOCK I\/O\s+PIDS$/);
-  assert.match(table[1]!, new RegExp(`^${id.slice(0, 12)}   res-stats   \\d+\\.\\d\\d%\\s+[\\d.]+[KM]iB / 64MiB\\s+\\d+\\.\\d\\d%\\s+0B / 0B\\s+\\S+ / \\S+\\s+1$`));
+  assert.match(table[1]!, new RegExp(`^${id.slice(0, 12)}   res-stats   \\d+\\.\\d\\d%\\s+[\\d.]+[KM]iB / 64MiB\\s+\\d+\\.\\d\\d%\\s+\\S+ / \\S+\\s+\\S+ / \\S+\\s+1$`));
   assert.match(ok(d.wharf(['stats', '--no-stream', '--format', '{{.Name}} {{.PIDs}} {{.Container}}', id.slice(0, 8)])), new RegExp(`^res-stats 1 ${id.slice(0, 8)}\\n$`));
   ok(d.wharf(['stop', '-t', '0', 'res-stats']));
   const stopped = await getJson(`/containers/res-stats/stats?stream=false`);
