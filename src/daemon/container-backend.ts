@@ -2,8 +2,7 @@
 // ContainerManager call and the record into Docker's JSON view.
 import type { Readable } from 'node:stream';
 import type { ContainerBackend, JsonObject } from '../api/index.js';
-import { listContainers, inspectView, summaryView, getArchive, putArchive, statPath, type ContainerManager, type ContainerRecord } from '../containers/index.js';
-import { listContainers, inspectView, statsStream, summaryView, updateContainer, type ContainerManager, type ContainerRecord } from '../containers/index.js';
+import { listContainers, inspectView, statsStream, summaryView, updateContainer, getArchive, putArchive, statPath, type ContainerManager, type ContainerRecord } from '../containers/index.js';
 import { Conflict, NotImplemented, isNotModified } from '../errors.js';
 import type { ImageStore } from '../images/index.js';
 import type { OciResources, Runtime } from '../runtime/index.js';
@@ -95,8 +94,6 @@ export function containerBackend(d: ContainerDeps): Omit<ContainerBackend, 'crea
       await d.runtime.resize(rec.Id, opts.h, opts.w);
       m.emit(rec, 'resize', { height: String(opts.h), width: String(opts.w) });
     },
-    async containerStats() { throw new NotImplemented('stats is not implemented yet'); },
-    async updateContainer() { throw new NotImplemented('update is not implemented yet'); },
     getArchive(id, path) { return getArchive(m, id, path); },
     headArchive(id, path) { return statPath(m, id, path); },
     putArchive(id, opts, body) { return putArchive(m, id, opts, body); },
@@ -107,9 +104,6 @@ export function containerBackend(d: ContainerDeps): Omit<ContainerBackend, 'crea
     updateContainer(id, body) {
       return updateContainer(m, { update: (cid, r) => d.runtime.update(cid, r as Partial<OciResources>) }, id, body) as unknown as Promise<JsonObject>;
     },
-    async getArchive() { throw new NotImplemented('copying files is not implemented yet'); },
-    async headArchive() { throw new NotImplemented('copying files is not implemented yet'); },
-    async putArchive() { throw new NotImplemented('copying files is not implemented yet'); },
   };
 }
 
