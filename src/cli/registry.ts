@@ -11,8 +11,11 @@ export const GROUPS: Record<Group, { short: string; verbs: Record<string, Entry>
     verbs: {
       attach: { short: 'Attach local standard input, output, and error streams to a running container', load: () => import('./commands/container/attach.js') },
       cp: { short: 'Copy files/folders between a container and the local filesystem', load: () => import('./commands/container/cp.js') },
+      commit: { short: "Create a new image from a container's changes", load: () => import('./commands/container/commit.js') },
       create: { short: 'Create a new container', load: () => import('./commands/container/create.js') },
+      diff: { short: "Inspect changes to files or directories on a container's filesystem", load: () => import('./commands/container/diff.js') },
       exec: { short: 'Run a command in a running container', load: () => import('./commands/container/exec.js') },
+      export: { short: "Export a container's filesystem as a tar archive", load: () => import('./commands/container/export.js') },
       inspect: { short: 'Display detailed information on one or more containers', load: () => import('./commands/container/inspect.js') },
       kill: { short: 'Kill one or more running containers', load: () => import('./commands/container/kill.js') },
       logs: { short: 'Fetch the logs of a container', load: () => import('./commands/container/logs.js') },
@@ -80,7 +83,7 @@ export const GROUPS: Record<Group, { short: string; verbs: Record<string, Entry>
 
 /** Top-level shortcuts (`docker ps` is `docker container ls`), plus the commands with no group. */
 export const TOP: Record<string, Entry | [Group, string]> = {
-  attach: ['container', 'attach'], cp: ['container', 'cp'], create: ['container', 'create'], exec: ['container', 'exec'], kill: ['container', 'kill'],
+  attach: ['container', 'attach'], commit: ['container', 'commit'], cp: ['container', 'cp'], create: ['container', 'create'], diff: ['container', 'diff'], export: ['container', 'export'], exec: ['container', 'exec'], kill: ['container', 'kill'],
   logs: ['container', 'logs'], pause: ['container', 'pause'], port: ['container', 'port'], ps: ['container', 'ls'],
   rename: ['container', 'rename'], restart: ['container', 'restart'], rm: ['container', 'rm'], run: ['container', 'run'],
   start: ['container', 'start'], stop: ['container', 'stop'], top: ['container', 'top'], unpause: ['container', 'unpause'],

@@ -93,7 +93,7 @@ export async function getArchive(m: ContainerManager, ref: string, path: string)
   return { stat: await ready, tar: out };
 }
 
-async function packTree(fs: ContainerFs, pack: tar.Pack, parts: string[], name: string): Promise<void> {
+async function packTree(fs: Pick<ContainerFs, 'hostPath'>, pack: tar.Pack, parts: string[], name: string): Promise<void> {
   const host = fs.hostPath(parts);
   const st = await lstat(host);
   const base = { name, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime };
@@ -110,6 +110,33 @@ async function packTree(fs: ContainerFs, pack: tar.Pack, parts: string[], name: 
       await pipeline(fh.createReadStream({ autoClose: false, start: 0, end: Math.max(0, st.size - 1) }), entry);
     } finally { await fh.close(); }
   }
+}
+
+/**
+ * GET /containers/{id}/export: the container's filesystem (image layers and writable layer, not its volumes
+ * or bind mounts) as a tar whose entries are named without a leading "./", as `docker export` writes them.
+ * Unlike cp it does not freeze a running container: docker export reads the live tree too.
+ */
+export async function exportRootfs(m: ContainerManager, ref: string): Promise<Readable> {
+  const rec = m.store.get(ref);
+  const rootfs = m.rootfs(rec.Id);
+  const mountedHere = rec.State.Status !== 'running' && rec.State.Status !== 'paused';
+  if (mountedHere) await m.deps.snapshots.mount(rec.Id, rootfs);
+  const fs = { hostPath: (parts: string[]) => posix.join(rootfs, ...parts) };
+  const pack = tar.pack();
+  const out = new PassThrough();
+  pipeline(pack, out).catch((err: Error) => out.destroy(err));
+  void (async () => {
+    try {
+      for (const child of (await readdir(rootfs)).sort()) await packTree(fs, pack, [child], child);
+      pack.finalize();
+    } catch (err) {
+      out.destroy(err as Error);
+    } finally {
+      if (mountedHere && rec.State.Status !== 'running' && rec.State.Status !== 'paused') await m.deps.snapshots.unmount(rec.Id).catch(() => undefined);
+    }
+  })();
+  return out;
 }
 
 export interface PutOptions { path: string; noOverwriteDirNonDir: boolean; copyUIDGID: boolean }

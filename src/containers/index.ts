@@ -14,7 +14,7 @@ export type { AttachOptions, Attachment } from './attach.js';
 export { top, parseTop } from './top.js';
 export { ExecManager } from './exec.js';
 export { volumeUsers, mountsView } from './mounts.js';
-export { statPath, getArchive, putArchive } from './archive.js';
+export { statPath, getArchive, putArchive, exportRootfs } from './archive.js';
 export type { PathStat, PutOptions } from './archive.js';
 export { HealthMonitor } from './health.js';
 export { updateContainer } from './update.js';

@@ -2,7 +2,7 @@
 // ContainerManager call and the record into Docker's JSON view.
 import type { Readable } from 'node:stream';
 import type { ContainerBackend, JsonObject } from '../api/index.js';
-import { listContainers, inspectView, statsStream, summaryView, updateContainer, getArchive, putArchive, statPath, type ContainerManager, type ContainerRecord } from '../containers/index.js';
+import { listContainers, inspectView, statsStream, summaryView, updateContainer, getArchive, putArchive, statPath, exportRootfs, type ContainerManager, type ContainerRecord } from '../containers/index.js';
 import { Conflict, NotImplemented, isNotModified } from '../errors.js';
 import type { ImageStore } from '../images/index.js';
 import type { OciResources, Runtime } from '../runtime/index.js';
@@ -87,7 +87,7 @@ export function containerBackend(d: ContainerDeps): Omit<ContainerBackend, 'crea
       const changes = await m.deps.snapshots.changes(rec.Id) as unknown as JsonObject[];
       return changes.length ? changes : null;
     },
-    async exportContainer() { throw new NotImplemented('export is not implemented yet'); },
+    exportContainer(id) { return exportRootfs(m, id); },
     async resizeContainer(id, opts) {
       const rec = m.store.get(id);
       if (rec.State.Status !== 'running' && rec.State.Status !== 'paused') throw new Conflict(`Container ${rec.Id} is not running`);
