@@ -7,7 +7,7 @@ import { createReadStream, type Stats } from 'node:fs';
 import { lstat, readFile, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
-import * as tar from 'tar-stream';
+import type * as tar from 'tar-stream';
 
 type H = Partial<tar.Header> & Pick<tar.Header, 'name'>;
 import { IgnoreMatcher, readIgnoreFile } from '../units/index.js';
@@ -31,7 +31,9 @@ export async function buildContextTar(dir: string, opts: ContextTarOptions): Pro
   const ignoreText = await readFile(join(dir, '.dockerignore'), 'utf8').catch(() => '');
   const m = new IgnoreMatcher(readIgnoreFile(ignoreText));
   const keep = new Set(['.dockerignore', opts.dockerfileRel ?? 'Dockerfile']);
-  const pack = tar.pack();
+  // Loaded here, not at the top: every CLI command imports client/, and tar-stream costs ~35 ms at start-up.
+  const { pack: newPack } = await import('tar-stream');
+  const pack = newPack();
   let sent = 0;
   const counted = new Transform({ transform(chunk: Buffer, _enc, cb) { sent += chunk.length; cb(null, chunk); } });
   pack.on('error', (err) => counted.destroy(err));
