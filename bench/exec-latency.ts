@@ -4,29 +4,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { TestDaemon } from '../test/helpers/daemon.js';
+import { measure } from './timing.js';
 
-const RUNS = Number(process.env.RUNS ?? 15);
-
-function time(argv: string[], env: NodeJS.ProcessEnv): number {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(argv[0]!, argv.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed: ${r.stderr}`);
-  return ms;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
-
-function measure(label: string, argv: string[], env: NodeJS.ProcessEnv): number {
-  time(argv, env); // warm-up
-  const samples = Array.from({ length: RUNS }, () => time(argv, env));
-  const m = median(samples);
-  console.log(`${label.padEnd(30)} median ${m.toFixed(1).padStart(7)} ms  (min ${Math.min(...samples).toFixed(1)}, max ${Math.max(...samples).toFixed(1)}, n=${RUNS})`);
-  return m;
-}
 
 async function main(): Promise<void> {
   const d = new TestDaemon('wharf-bench-exec');
