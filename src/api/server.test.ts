@@ -191,3 +191,20 @@ test('events stream JSON lines until the client disconnects', async () => {
   // The server is still healthy after the abort.
   assert.equal((await call(sock, 'GET', '/_ping')).status, 200);
 });
+
+test('swarm and plugin endpoints answer like dockerd outside a swarm', async () => {
+  const notManager = 'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.';
+  for (const [method, path] of [['GET', '/swarm'], ['GET', '/nodes'], ['GET', '/services/abc'], ['POST', '/services/create'], ['DELETE', '/secrets/s1'], ['GET', '/configs']]) {
+    const r = await call(sock, method!, `/v1.41${path}`);
+    assert.equal(r.status, 503, `${method} ${path}`);
+    assert.deepEqual(JSON.parse(r.body), { message: notManager });
+  }
+  const leave = await call(sock, 'POST', '/swarm/leave');
+  assert.deepEqual([leave.status, JSON.parse(leave.body).message], [503, 'This node is not part of a swarm']);
+  const plugins = await call(sock, 'GET', '/plugins');
+  assert.deepEqual([plugins.status, JSON.parse(plugins.body)], [200, []]);
+  const one = await call(sock, 'GET', '/plugins/x/json');
+  assert.deepEqual([one.status, JSON.parse(one.body).message], [404, 'plugin "x" not found']);
+  const del = await call(sock, 'DELETE', '/plugins/vieux/sshfs:latest');
+  assert.deepEqual([del.status, JSON.parse(del.body).message], [404, 'plugin "vieux/sshfs:latest" not found']);
+});

@@ -5,7 +5,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
-import { SystemError, Unavailable, WharfError } from '../errors.js';
+import { SystemError, WharfError } from '../errors.js';
 import { debug } from '../sys/index.js';
 import type { TlsFiles } from './hosts.js';
 
@@ -37,7 +37,7 @@ function agentFor(tls: TlsFiles | undefined): HttpsAgent {
 const goMethod = (m: string): string => m[0]! + m.slice(1).toLowerCase();
 
 /** A transport-level failure (no HTTP answer): connection refused, TLS, timeout. Retryable. */
-export class ConnectionError extends Unavailable {}
+export class ConnectionError extends SystemError {}
 
 function connectionError(req: HttpRequest, err: NodeJS.ErrnoException): ConnectionError {
   const u = new URL(req.url);

@@ -4,10 +4,11 @@ import { containerRoutes } from './containers.js';
 import { execRoutes } from './exec.js';
 import { imageRoutes } from './images.js';
 import { buildRoutes, networkRoutes, volumeRoutes } from './resources.js';
+import { swarmRoutes } from './swarm.js';
 import { systemRoutes } from './system.js';
 
 export function allRoutes(): Route[] {
-  return [...systemRoutes, ...execRoutes, ...containerRoutes, ...imageRoutes, ...volumeRoutes, ...networkRoutes, ...buildRoutes];
+  return [...systemRoutes, ...execRoutes, ...containerRoutes, ...imageRoutes, ...volumeRoutes, ...networkRoutes, ...buildRoutes, ...swarmRoutes];
 }
 
 const HIJACK_PATHS = [/^\/containers\/[^/]+\/attach$/, /^\/exec\/[^/]+\/start$/];
