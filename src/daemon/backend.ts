@@ -9,7 +9,6 @@ import type { RegistryService } from '../registry/index.js';
 import type { Runtime } from '../runtime/index.js';
 import type { NetworkManager } from '../network/index.js';
 import { networkBackend } from './network-backend.js';
-import { builtinNetworks } from './builtin-networks.js';
 import { containerBackend } from './container-backend.js';
 import type { DaemonFlags } from './flags.js';
 import { imageBackend } from './image-backend.js';
@@ -40,7 +39,7 @@ export function createBackend(d: BackendDeps): Backend {
     ...containerBackend({ containers: d.containers, images: d.images, runtime: d.runtime }),
     ...imageBackend({ images: d.images, containers: d.containers }),
     ...registryBackend(d.registry),
-    ...networkBackend(d.network, d.containers, builtinNetworks()),
+    ...networkBackend(d.network, d.containers),
     ...volumeBackend(d.volumes),
     async pruneBuildCache() { return { CachesDeleted: null, SpaceReclaimed: 0 }; },
     ...d.build,

@@ -34,7 +34,10 @@ export async function openEngine(flags: DaemonFlags): Promise<Engine> {
   const registry = await RegistryService.open(images, registrySettings(flags, config));
   const runtime = await Runtime.open({ dataRoot: flags.dataRoot, runtime: flags.runtime, debug: flags.debug });
   const volumes = await VolumeStore.open(flags.dataRoot, { onEvent: (action, name, attrs) => events.publish('volume', action, name, attrs) });
-  const network = await NetworkManager.open({ dataRoot: flags.dataRoot, bridge: flags.bridge, bip: flags.bip });
+  const network = await NetworkManager.open({
+    dataRoot: flags.dataRoot, bridge: flags.bridge, bip: flags.bip,
+    onEvent: (action, net, container) => events.publish('network', action, net.Id, { ...(container ? { container } : {}), name: net.Name, type: net.Driver }),
+  });
   const store = await ContainerStore.open(join(flags.dataRoot, 'containers'));
   const containers = new ContainerManager({
     store,

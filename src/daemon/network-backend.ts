@@ -1,8 +1,10 @@
 // The /networks endpoints over the network controller: Docker 20.10's JSON for networks, with the
-// containers attached (inspect) and Docker's errors.
+// containers attached (inspect), request bodies checked the way dockerd's JSON decoding does, and
+// Docker's errors.
 import type { JsonObject, NetworkBackend } from '../api/index.js';
 import type { ContainerManager } from '../containers/index.js';
-import type { NetworkManager, NetworkRecord } from '../network/index.js';
+import { InvalidParameter } from '../errors.js';
+import type { AttachConfig, NetworkManager, NetworkRecord } from '../network/index.js';
 
 export function networkJson(n: NetworkRecord, containers?: Record<string, unknown>): JsonObject {
   return {
@@ -24,22 +26,86 @@ function attached(net: NetworkManager, containers: ContainerManager, n: NetworkR
   return out;
 }
 
-export function networkBackend(net: NetworkManager, containers: ContainerManager, extra: Partial<NetworkBackend>): NetworkBackend {
+function unmarshalError(field: string, v: unknown, want: string): InvalidParameter {
+  const got = v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+  return new InvalidParameter(`json: cannot unmarshal ${got} into Go struct field ${field} of type ${want}`);
+}
+
+function stringMap(v: unknown, field: string): Record<string, string> | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'object' || Array.isArray(v) || Object.values(v).some((x) => typeof x !== 'string')) throw unmarshalError(field, v, 'map[string]string');
+  return v as Record<string, string>;
+}
+
+function stringList(v: unknown, field: string): string[] | null {
+  if (v === undefined || v === null) return null;
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw unmarshalError(field, v, '[]string');
+  return v as string[];
+}
+
+function bool(v: unknown, field: string): boolean {
+  if (v === undefined || v === null) return false;
+  if (typeof v !== 'boolean') throw unmarshalError(field, v, 'bool');
+  return v;
+}
+
+/** The EndpointSettings of connect (and of create's EndpointsConfig). */
+function endpointConfig(v: unknown): Partial<AttachConfig> {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw unmarshalError('NetworkConnect.EndpointConfig', v, 'network.EndpointSettings');
+  const e = v as JsonObject;
+  return {
+    Aliases: stringList(e.Aliases, 'EndpointSettings.Aliases'),
+    IPAMConfig: e.IPAMConfig === undefined || e.IPAMConfig === null ? null : stringMap(e.IPAMConfig, 'EndpointSettings.IPAMConfig'),
+    Links: stringList(e.Links, 'EndpointSettings.Links'),
+    DriverOpts: stringMap(e.DriverOpts, 'EndpointSettings.DriverOpts'),
+  };
+}
+
+function containerRef(containers: ContainerManager, body: JsonObject): { id: string; name: string; mode: string } {
+  const ref = typeof body.Container === 'string' ? body.Container : '';
+  const rec = containers.store.get(ref);
+  const mode = rec.HostConfig.NetworkMode === 'default' ? 'bridge' : rec.HostConfig.NetworkMode;
+  return { id: rec.Id, name: rec.Name.slice(1), mode };
+}
+
+export function networkBackend(net: NetworkManager, containers: ContainerManager): NetworkBackend {
   return {
     async listNetworks(filters) {
-      return net.list().filter((n) => (!filters.name?.length || filters.name.some((v) => n.Name.includes(v)))
-        && (!filters.driver?.length || filters.driver.includes(n.Driver))
-        && (!filters.id?.length || filters.id.some((v) => n.Id.startsWith(v))))
-        .map((n) => networkJson(n));
+      return net.filter(filters).map((n) => networkJson(n));
     },
     async inspectNetwork(id) {
       const n = net.get(id);
       return networkJson(n, attached(net, containers, n));
     },
-    createNetwork: extra.createNetwork!,
-    removeNetwork: extra.removeNetwork!,
-    connectNetwork: extra.connectNetwork!,
-    disconnectNetwork: extra.disconnectNetwork!,
-    pruneNetworks: extra.pruneNetworks!,
+    async createNetwork(body) {
+      const ipam = (body.IPAM ?? null) as JsonObject | null;
+      if (ipam !== null && (typeof ipam !== 'object' || Array.isArray(ipam))) throw unmarshalError('NetworkCreateRequest.IPAM', ipam, 'network.IPAM');
+      const config = ipam?.Config ?? [];
+      if (!Array.isArray(config)) throw unmarshalError('IPAM.Config', config, '[]network.IPAMConfig');
+      const rec = await net.create({
+        name: typeof body.Name === 'string' ? body.Name : '',
+        driver: typeof body.Driver === 'string' ? body.Driver : '',
+        internal: bool(body.Internal, 'NetworkCreateRequest.Internal'),
+        attachable: bool(body.Attachable, 'NetworkCreateRequest.Attachable'),
+        labels: stringMap(body.Labels, 'NetworkCreateRequest.Labels') ?? {},
+        options: stringMap(body.Options, 'NetworkCreateRequest.Options') ?? {},
+        ipamConfig: config.map((c, i) => stringMap(c, `IPAM.Config[${i}]`) ?? {}),
+        ipamOptions: stringMap(ipam?.Options, 'IPAM.Options'),
+      });
+      return { Id: rec.Id, Warning: '' };
+    },
+    async removeNetwork(id) { await net.remove(id); },
+    async connectNetwork(id, body) {
+      const c = containerRef(containers, body);
+      await net.connect(c, id, endpointConfig(body.EndpointConfig));
+    },
+    async disconnectNetwork(id, body) {
+      await net.disconnect(containerRef(containers, body), id);
+    },
+    async pruneNetworks(filters) {
+      const names = await net.prune(filters);
+      return { NetworksDeleted: names.length ? names : null };
+    },
   };
 }

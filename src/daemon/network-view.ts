@@ -21,9 +21,10 @@ export function networkView(rec: ContainerRecord, network?: NetworkManager): Net
       const ep = sb?.Endpoints[net.Id];
       networks[net.Name] = {
         ...EMPTY_ENDPOINT, IPAMConfig: config.IPAMConfig, Links: config.Links,
-        Aliases: ep && config.Aliases !== undefined && net.Name !== 'bridge' ? [...(config.Aliases ?? []), rec.Id.slice(0, 12)] : config.Aliases,
-        NetworkID: net.Id,
+        // dockerd keeps a joined network's aliases (with the short ID it added) and ID after the container stops.
+        Aliases: config.Aliases, NetworkID: ep ? net.Id : config.NetworkID ?? '',
         ...(ep ? { EndpointID: ep.EndpointID, Gateway: ep.Gateway, IPAddress: ep.IP, IPPrefixLen: ep.Prefix, MacAddress: ep.Mac } : {}),
+        DriverOpts: config.DriverOpts ?? null,
       };
     }
   } else if (!mode.startsWith('container:')) {

@@ -1,6 +1,11 @@
 // network/: bridge networking. Linux bridges, veth pairs into per-container network namespaces (iproute2),
 // IPAM persisted under the data root, iptables chains owned by the daemon (masquerade, published ports,
-// isolation), and the views of networks and endpoints the Engine API shows.
+// isolation), user-defined bridge networks, and the views of networks and endpoints the Engine API shows.
 export { NetworkManager } from './manager.js';
-export type { NetworkOptions, NetworkRecord, EndpointRecord, SandboxRecord, SandboxRequest, SandboxInfo, PortBinding, AttachConfig } from './manager.js';
+export type {
+  NetworkOptions, NetworkRecord, EndpointRecord, SandboxRecord, SandboxRequest, SandboxInfo, PortBinding, AttachConfig,
+  CreateRequest, ContainerRef, EndpointEntry, NetworkEvent,
+} from './manager.js';
 export { chainNames } from './iptables.js';
+export { isPredefined } from './network-filters.js';
+export type { Filters as NetworkFilters } from './network-filters.js';

@@ -4,15 +4,15 @@
 // (bridges, veths, namespaces, iptables chains) is derived from it and re-applied at start.
 import { randomBytes } from 'node:crypto';
 import { mkdir, rmdir, stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
-import { createSocket } from 'node:dgram';
 import { join } from 'node:path';
 import { Conflict, InvalidParameter, NotFound, Forbidden, SystemError } from '../errors.js';
 import { readJsonOr, writeJsonAtomic } from '../store/index.js';
 import { run } from '../sys/index.js';
 import { contains, defaultPools, formatCidr, formatIp, hostRoutes, macFor, overlaps, parseCidr, parseIp, size, type Cidr } from './addr.js';
+import { canBind, freePort } from './host-ports.js';
 import { applyRules, ensureJumps, renderRules, type BridgeRule, type PortRule } from './iptables.js';
-import { addVeth, createNetns, deleteLink, deleteNetns, ensureBridge, linkExists, writeSysctl } from './netlink.js';
+import { addVeth, createNetns, deleteLink, deleteNetns, ensureBridge, linkExists, setDefaultRoute, writeSysctl } from './netlink.js';
+import { isPredefined, listFilter, pruneFilter, type Filters } from './network-filters.js';
 
 export interface NetworkRecord {
   Id: string;
@@ -32,6 +32,8 @@ export interface NetworkRecord {
   Bridge?: string;
   /** Last address handed out: allocation goes round from there like Docker's, so a freed address rests. */
   Last?: number;
+  /** The subnet came from the user (only then may containers ask for a fixed address, as in dockerd). */
+  UserSubnet?: boolean;
 }
 
 export interface EndpointRecord {
@@ -56,10 +58,39 @@ export interface SandboxRecord {
   Key: string;
   Endpoints: Record<string, EndpointRecord>;
   Ports: PortBinding[];
+  /** The container's name without the slash (for the embedded DNS server's answers). */
+  Name?: string;
 }
 
 /** A network a container is configured to join (kept while it is stopped, like Docker's NetworkSettings). */
-export interface AttachConfig { Aliases: string[] | null; IPAMConfig: Record<string, string> | null; Links: string[] | null }
+export interface AttachConfig {
+  Aliases: string[] | null;
+  IPAMConfig: Record<string, string> | null;
+  Links: string[] | null;
+  DriverOpts?: Record<string, string> | null;
+  /** Set once the container has joined the network (started, or connected): dockerd shows "" before. */
+  NetworkID?: string;
+}
+
+/** POST /networks/create, already parsed from its JSON. */
+export interface CreateRequest {
+  name: string;
+  driver: string;
+  internal: boolean;
+  attachable: boolean;
+  labels: Record<string, string>;
+  options: Record<string, string>;
+  ipamConfig: Array<Record<string, string>>;
+  ipamOptions: Record<string, string> | null;
+}
+
+/** The container a connect or disconnect is about. */
+export interface ContainerRef { id: string; name: string; mode: string }
+
+/** One container's endpoint on a network, for name resolution (the embedded DNS server) and views. */
+export interface EndpointEntry { containerId: string; name: string; aliases: string[]; ip: string; endpointId: string; networkId: string }
+
+export type NetworkEvent = (action: 'create' | 'destroy' | 'connect' | 'disconnect', net: NetworkRecord, containerId?: string) => void;
 
 interface State {
   networks: NetworkRecord[];
@@ -73,6 +104,8 @@ export interface NetworkOptions {
   bridge?: string;
   /** dockerd's --bip: the default bridge's gateway address and prefix, e.g. 10.5.0.1/24. */
   bip?: string;
+  /** Network events (docker events' "network" type). */
+  onEvent?: NetworkEvent;
 }
 
 /** What a container start asks for. */
@@ -94,6 +127,7 @@ export class NetworkManager {
   private state!: State;
   private readonly statePath: string;
   private chain: Promise<unknown> = Promise.resolve();
+  private listeners: Array<() => void> = [];
   readonly tag: string;
   readonly defaultBridge: string | undefined;
 
@@ -142,7 +176,7 @@ export class NetworkManager {
       }
       if (!net.Subnet) {
         await withPickLock(async () => {
-          const c = this.pickSubnet(linkExists(this.defaultBridge!) ? this.defaultBridge : undefined);
+          const c = this.pickSubnet();
           net!.Subnet = formatCidr(c);
           net!.Gateway = formatIp(c.base + 1);
           await this.save();
@@ -171,10 +205,9 @@ export class NetworkManager {
   }
 
   /** A free subnet: none of the host's routes and none of our networks overlap it. */
-  private pickSubnet(ownBridge?: string): Cidr {
+  private pickSubnet(): Cidr {
     const routes = hostRoutes();
     const ours = this.state.networks.filter((n) => n.Subnet).map((n) => parseCidr(n.Subnet!));
-    void ownBridge;
     for (const c of defaultPools()) {
       if (routes.some((r) => overlaps(r, c)) || ours.some((o) => overlaps(o, c))) continue;
       return c;
@@ -187,7 +220,7 @@ export class NetworkManager {
       .map((n) => ({ bridge: n.Bridge!, subnet: n.Subnet!, internal: n.Internal }));
     const ports: PortRule[] = [];
     for (const sb of Object.values(this.state.sandboxes)) {
-      const ep = Object.values(sb.Endpoints)[0];
+      const ep = this.gatewayEndpoint(sb);
       const net = ep && this.state.networks.find((n) => n.Id === ep.NetworkID);
       if (!ep || !net?.Bridge) continue;
       for (const p of sb.Ports) ports.push({ proto: p.proto, hostIp: p.hostIp, hostPort: p.hostPort, ip: ep.IP, port: p.port, bridge: net.Bridge });
@@ -233,38 +266,116 @@ export class NetworkManager {
   }
 
   /** Records the networks a new container will join (POST /containers/create's NetworkingConfig). */
-  async configure(containerId: string, mode: string, endpoints: Record<string, { Aliases?: string[] | null; IPAMConfig?: Record<string, string> | null; Links?: string[] | null } | null> | undefined): Promise<void> {
+  async configure(containerId: string, mode: string, endpoints: Record<string, { Aliases?: string[] | null; IPAMConfig?: Record<string, string> | null; Links?: string[] | null; DriverOpts?: Record<string, string> | null } | null> | undefined): Promise<void> {
     if (mode.startsWith('container:')) return;
     const m = mode === 'default' ? 'bridge' : mode;
     const net = this.find(m);
     if (!net) throw new NotFound(`network ${m} not found`);
     const att: Record<string, AttachConfig> = {};
     const given = endpoints?.[m] ?? endpoints?.[net.Id] ?? Object.values(endpoints ?? {})[0] ?? null;
-    att[net.Id] = { Aliases: given?.Aliases?.length ? given.Aliases : null, IPAMConfig: given?.IPAMConfig && Object.keys(given.IPAMConfig).length ? given.IPAMConfig : null, Links: given?.Links?.length ? given.Links : null };
+    const ipam = given?.IPAMConfig && Object.values(given.IPAMConfig).some((v) => v) ? given.IPAMConfig : null;
+    checkEndpointConfig(net, ipam, given?.Aliases);
+    att[net.Id] = { Aliases: given?.Aliases?.length ? given.Aliases : null, IPAMConfig: ipam, Links: given?.Links?.length ? given.Links : null, DriverOpts: given?.DriverOpts ?? null };
     await this.locked(async () => { this.state.attachments[containerId] = att; await this.save(); });
+  }
+
+  /** The container's attachments, made explicit in the state (containers from before attachments existed). */
+  private attachmentsOf(containerId: string, mode: string): Array<{ net: NetworkRecord; config: AttachConfig }> {
+    if (!this.state.attachments[containerId]) {
+      this.state.attachments[containerId] = Object.fromEntries(this.containerNetworks(containerId, mode).map(({ net, config }) => [net.Id, config]));
+    }
+    return this.containerNetworks(containerId, mode);
+  }
+
+  /**
+   * dockerd adds the short container ID to a user-defined network's aliases when the container joins (or
+   * is connected while stopped) and shows the network's ID once it has really joined.
+   */
+  private joined(containerId: string, net: NetworkRecord, config: AttachConfig, running = true): void {
+    if (running) config.NetworkID = net.Id;
+    if (isPredefined(net)) return;
+    const short = containerId.slice(0, 12);
+    if (!config.Aliases?.includes(short)) config.Aliases = [...(config.Aliases ?? []), short];
+  }
+
+  private network(id: string): NetworkRecord {
+    const n = this.state.networks.find((x) => x.Id === id);
+    if (!n) throw new NotFound(`network ${id} not found`);
+    return n;
+  }
+
+  /**
+   * The endpoint that carries the default route (and published ports): like libnetwork's endpoint order,
+   * non-internal networks first, then by network name.
+   */
+  private gatewayEndpoint(sb: SandboxRecord): EndpointRecord | undefined {
+    const eps = Object.values(sb.Endpoints).flatMap((ep) => {
+      const net = this.state.networks.find((n) => n.Id === ep.NetworkID);
+      return net ? [{ ep, net }] : [];
+    });
+    eps.sort((a, b) => Number(a.net.Internal) - Number(b.net.Internal) || (a.net.Name < b.net.Name ? -1 : a.net.Name > b.net.Name ? 1 : 0));
+    return eps[0]?.ep;
+  }
+
+  private emit(action: Parameters<NetworkEvent>[0], net: NetworkRecord, containerId?: string): void {
+    try { this.opts.onEvent?.(action, net, containerId); } catch { /* a listener's failure is not the network's */ }
+    for (const fn of this.listeners) { try { fn(); } catch { /* same */ } }
+  }
+
+  /** Calls `fn` after every change of networks or endpoints (the embedded DNS server refreshes its view). */
+  watch(fn: () => void): () => void {
+    this.listeners.push(fn);
+    return () => { this.listeners = this.listeners.filter((f) => f !== fn); };
+  }
+
+  /** The running containers' endpoints on a network: container ID and name, aliases (with the short ID), address. */
+  endpoints(ref: string): EndpointEntry[] {
+    const net = this.get(ref);
+    const out: EndpointEntry[] = [];
+    for (const [cid, sb] of Object.entries(this.state.sandboxes)) {
+      const ep = sb.Endpoints[net.Id];
+      if (!ep) continue;
+      const aliases = this.state.attachments[cid]?.[net.Id]?.Aliases ?? ep.Aliases ?? [];
+      out.push({ containerId: cid, name: sb.Name ?? '', aliases: [...aliases], ip: ep.IP, endpointId: ep.EndpointID, networkId: net.Id });
+    }
+    return out;
+  }
+
+  private hasEndpoints(net: NetworkRecord): boolean {
+    return Object.values(this.state.sandboxes).some((sb) => sb.Endpoints[net.Id]);
+  }
+
+  /** GET /networks with its filters. */
+  filter(filters: Filters): NetworkRecord[] {
+    return this.state.networks.filter(listFilter(filters, (n) => this.hasEndpoints(n)));
   }
 
   // ---- container sandboxes -------------------------------------------------------------------------------
 
   /** Sets up the container's namespace before its process starts; returns the namespace path. */
   async setup(req: SandboxRequest): Promise<SandboxInfo> {
-    const nets = this.containerNetworks(req.containerId, req.mode).filter(({ net }) => net.Driver === 'bridge');
     const sbId = newId();
-    const sb: SandboxRecord = { SandboxID: sbId, Netns: `wharf-${sbId.slice(0, 12)}`, Key: '', Endpoints: {}, Ports: [] };
+    const sb: SandboxRecord = { SandboxID: sbId, Netns: `wharf-${sbId.slice(0, 12)}`, Key: '', Endpoints: {}, Ports: [], Name: req.name };
     sb.Key = `/run/netns/${sb.Netns}`;
+    let nets: Array<{ net: NetworkRecord; config: AttachConfig }> = [];
     await this.locked(async () => {
       if (this.state.sandboxes[req.containerId]) await this.teardownLocked(req.containerId);
-      for (const { net, config } of nets) sb.Endpoints[net.Id] = this.allocate(net, config, Object.keys(sb.Endpoints).length);
+      nets = this.attachmentsOf(req.containerId, req.mode).filter(({ net }) => net.Driver === 'bridge');
+      for (const { net, config } of nets) {
+        this.joined(req.containerId, net, config);
+        sb.Endpoints[net.Id] = this.allocate(net, config, Object.keys(sb.Endpoints).length);
+      }
       sb.Ports = await this.allocatePorts(req, sb);
       this.state.sandboxes[req.containerId] = sb;
       await this.save();
     });
     try {
       await createNetns(sb.Netns);
+      const gw = this.gatewayEndpoint(sb);
       let first = true;
       for (const ep of Object.values(sb.Endpoints)) {
-        const net = this.state.networks.find((n) => n.Id === ep.NetworkID)!;
-        await addVeth(sb.Netns, { hostName: ep.HostVeth, ifName: ep.IfName, bridge: net.Bridge!, mac: ep.Mac, cidr: `${ep.IP}/${ep.Prefix}`, gateway: first && !net.Internal ? ep.Gateway : undefined, hairpin: sb.Ports.length > 0 }, first);
+        const net = this.network(ep.NetworkID);
+        await addVeth(sb.Netns, { hostName: ep.HostVeth, ifName: ep.IfName, bridge: net.Bridge!, mac: ep.Mac, cidr: `${ep.IP}/${ep.Prefix}`, gateway: ep === gw ? ep.Gateway : undefined, hairpin: sb.Ports.length > 0 }, first);
         first = false;
       }
       if (nets.length === 0) await addLoopbackOnly(sb.Netns);
@@ -273,6 +384,7 @@ export class NetworkManager {
       await this.teardown(req.containerId).catch(() => undefined);
       throw err;
     }
+    for (const { net } of nets) this.emit('connect', net, req.containerId);
     const firstEp = Object.values(sb.Endpoints)[0];
     return { key: sb.Key, ip: firstEp?.IP, endpoints: Object.values(sb.Endpoints) };
   }
@@ -290,6 +402,10 @@ export class NetworkManager {
     for (const ep of Object.values(sb.Endpoints)) await deleteLink(ep.HostVeth);
     await deleteNetns(sb.Netns);
     if (sb.Ports.length) await this.applyRules();
+    for (const ep of Object.values(sb.Endpoints)) {
+      const net = this.state.networks.find((n) => n.Id === ep.NetworkID);
+      if (net) this.emit('disconnect', net, containerId);
+    }
   }
 
   /** The container is gone: forget its network configuration too. */
@@ -378,6 +494,163 @@ export class NetworkManager {
     return out;
   }
 
+  // ---- user-defined networks ----------------------------------------------------------------------------
+
+  /** POST /networks/create: a new bridge with its own subnet, isolated from every other bridge of ours. */
+  async create(req: CreateRequest): Promise<NetworkRecord> {
+    if (!req.name) throw new SystemError('invalid name: ');
+    const driver = req.driver || 'bridge';
+    if (driver === 'host' || driver === 'null') throw new Forbidden(`only one instance of "${driver}" network is allowed`);
+    if (driver === 'overlay') throw new SystemError('This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.');
+    if (driver !== 'bridge') throw new NotFound(`plugin "${driver}" not found`);
+    const net = await this.locked(async () => {
+      if (req.name === 'bridge' && this.defaultBridge) throw new Forbidden('operation is not permitted on predefined bridge network ');
+      if (this.state.networks.some((n) => n.Name === req.name)) throw new Conflict(`network with name ${req.name} already exists`);
+      const n = this.record(req.name, 'bridge');
+      Object.assign(n, { Internal: req.internal, Attachable: req.attachable, Labels: req.labels, Options: req.options, IPAMOptions: req.ipamOptions });
+      n.Bridge = req.options['com.docker.network.bridge.name'] || `br-${n.Id.slice(0, 12)}`;
+      if (this.state.networks.some((o) => o.Bridge === n.Bridge)) throw new Forbidden(`bridge name ${n.Bridge} is already in use by another network`);
+      const given = req.ipamConfig.find((c) => c.Subnet && !c.Subnet.includes(':'));
+      if (given) {
+        this.userSubnet(n, given);
+        n.IPAMConfig = req.ipamConfig;
+        this.state.networks.push(n);
+        await this.save();
+        await ensureBridge(n.Bridge, `${n.Gateway}/${parseCidr(n.Subnet!).prefix}`);
+      } else {
+        // Pick and create under the cross-daemon lock: the new bridge's route is what tells the next one.
+        await withPickLock(async () => {
+          const c = this.pickSubnet();
+          n.Subnet = formatCidr(c);
+          n.Gateway = formatIp(c.base + 1);
+          n.IPAMConfig = [{ Subnet: n.Subnet, Gateway: n.Gateway }];
+          this.state.networks.push(n);
+          await this.save();
+          await ensureBridge(n.Bridge!, `${n.Gateway}/${c.prefix}`);
+        });
+      }
+      await this.applyRules();
+      return n;
+    });
+    this.emit('create', net);
+    return net;
+  }
+
+  private userSubnet(n: NetworkRecord, given: Record<string, string>): void {
+    const c = parseCidr(given.Subnet!);
+    if (this.state.networks.some((o) => o.Subnet && overlaps(parseCidr(o.Subnet), c))) throw new Forbidden('Pool overlaps with other one on this address space');
+    const gw = given.Gateway ? parseIp(given.Gateway) : c.base + 1;
+    if (!contains(c, gw)) throw new SystemError(`failed to allocate gateway (${given.Gateway}): Requested address is out of range`);
+    n.Subnet = formatCidr(c);
+    n.Gateway = formatIp(gw);
+    if (given.IPRange) n.IPRange = formatCidr(parseCidr(given.IPRange));
+    n.UserSubnet = true;
+  }
+
+  /** DELETE /networks/{id}: dockerd's 403s for the predefined networks and for networks in use. */
+  async remove(ref: string): Promise<void> {
+    const net = await this.locked(async () => {
+      const n = this.get(ref);
+      if (isPredefined(n)) throw new Forbidden(`${n.Name} is a pre-defined network and cannot be removed`);
+      if (this.hasEndpoints(n)) throw new Forbidden(`error while removing network: network ${n.Name} id ${n.Id} has active endpoints`);
+      await this.removeLocked(n);
+      return n;
+    });
+    this.emit('destroy', net);
+  }
+
+  private async removeLocked(n: NetworkRecord): Promise<void> {
+    this.state.networks = this.state.networks.filter((x) => x !== n);
+    await this.save();
+    if (n.Bridge) await deleteLink(n.Bridge);
+    await this.applyRules();
+  }
+
+  /** POST /networks/prune: every user-defined network without endpoints that the filters let through. */
+  async prune(filters: Filters): Promise<string[]> {
+    const match = pruneFilter(filters);
+    const gone = await this.locked(async () => {
+      const victims = this.state.networks.filter((n) => !isPredefined(n) && !this.hasEndpoints(n) && match(n));
+      for (const n of victims) await this.removeLocked(n);
+      return victims;
+    });
+    for (const n of gone) this.emit('destroy', n);
+    return gone.map((n) => n.Name);
+  }
+
+  /**
+   * POST /networks/{id}/connect. A stopped container only records the attachment (it joins at start); a
+   * running one gets a new veth in its namespace as the next ethN, and the default route moves if the new
+   * network comes first in libnetwork's order.
+   */
+  async connect(c: ContainerRef, ref: string, cfg: Partial<AttachConfig>): Promise<void> {
+    const net = this.get(ref);
+    if (c.mode === 'host' || net.Driver === 'host') throw new InvalidParameter('container cannot be disconnected from host network or connected to host network');
+    if (c.mode.startsWith('container:')) throw new InvalidParameter('container sharing network namespace with another container or host cannot be connected to any other network');
+    if (c.mode === 'none' || net.Driver === 'null') throw new InvalidParameter('container cannot be connected to multiple networks with one of the networks in private (none) mode');
+    checkEndpointConfig(net, cfg.IPAMConfig ?? null, cfg.Aliases);
+    const changed = await this.locked(async () => {
+      const current = this.attachmentsOf(c.id, c.mode);
+      const sb = this.state.sandboxes[c.id];
+      if (current.some((x) => x.net === net)) {
+        if (sb) throw new Forbidden(`endpoint with name ${c.name} already exists in network ${net.Name}`);
+        return false;
+      }
+      const config: AttachConfig = { Aliases: cfg.Aliases?.length ? [...cfg.Aliases] : null, IPAMConfig: cfg.IPAMConfig ?? null, Links: cfg.Links?.length ? cfg.Links : null, DriverOpts: cfg.DriverOpts ?? null };
+      this.joined(c.id, net, config, !!sb);
+      if (sb) await this.plug(sb, net, config);
+      this.state.attachments[c.id]![net.Id] = config;
+      await this.save();
+      return true;
+    });
+    if (changed) this.emit('connect', net, c.id);
+  }
+
+  private async plug(sb: SandboxRecord, net: NetworkRecord, config: AttachConfig): Promise<void> {
+    const next = Math.max(-1, ...Object.values(sb.Endpoints).map((e) => Number(e.IfName.replace(/^eth/, '')))) + 1;
+    const ep = this.allocate(net, config, next);
+    sb.Endpoints[net.Id] = ep;
+    try {
+      await addVeth(sb.Netns, { hostName: ep.HostVeth, ifName: ep.IfName, bridge: net.Bridge!, mac: ep.Mac, cidr: `${ep.IP}/${ep.Prefix}`, hairpin: sb.Ports.length > 0 }, false);
+      await this.routeDefault(sb);
+    } catch (err) {
+      delete sb.Endpoints[net.Id];
+      await deleteLink(ep.HostVeth);
+      throw err;
+    }
+    await this.save();
+    await this.applyRules();
+  }
+
+  /** Points the namespace's default route at the gateway endpoint (after a connect or disconnect). */
+  private async routeDefault(sb: SandboxRecord): Promise<void> {
+    const gw = this.gatewayEndpoint(sb);
+    if (gw?.Gateway) await setDefaultRoute(sb.Netns, gw.Gateway, gw.IfName);
+  }
+
+  /** POST /networks/{id}/disconnect: the veth goes (and with it the address), the attachment too. */
+  async disconnect(c: ContainerRef, ref: string): Promise<void> {
+    const net = this.get(ref);
+    if (c.mode === 'host' || net.Driver === 'host') throw new InvalidParameter('container cannot be disconnected from host network or connected to host network');
+    await this.locked(async () => {
+      const sb = this.state.sandboxes[c.id];
+      const attached = this.attachmentsOf(c.id, c.mode).some((x) => x.net === net);
+      const ep = sb?.Endpoints[net.Id];
+      if (!attached && !ep) throw new SystemError(sb ? `container ${c.id} is not connected to network ${net.Name}` : `container ${c.id} is not connected to the network ${net.Name}`);
+      delete this.state.attachments[c.id]![net.Id];
+      if (sb && ep) {
+        delete sb.Endpoints[net.Id];
+        await this.save();
+        await deleteLink(ep.HostVeth);
+        await this.routeDefault(sb);
+        await this.applyRules();
+      } else {
+        await this.save();
+      }
+    });
+    this.emit('disconnect', net, c.id);
+  }
+
   /** Re-applies the chains (after a restart, the state is the truth). */
   async restore(): Promise<void> { await this.locked(() => this.applyRules()); }
 }
@@ -385,30 +658,6 @@ export class NetworkManager {
 
 async function addLoopbackOnly(netns: string): Promise<void> {
   await run(['ip', '-n', netns, 'link', 'set', 'lo', 'up']);
-}
-
-function canBind(proto: 'tcp' | 'udp', host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (proto === 'udp') {
-      const s = createSocket('udp4');
-      s.once('error', () => { s.close(); resolve(false); });
-      s.bind(port, host, () => s.close(() => resolve(true)));
-      return;
-    }
-    const srv: Server = createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen({ port, host, exclusive: true }, () => srv.close(() => resolve(true)));
-  });
-}
-
-/** Docker's ephemeral range for random host ports: 49153-65535. */
-async function freePort(proto: 'tcp' | 'udp', host: string, taken: Set<string>): Promise<number> {
-  for (let i = 0; i < 200; i++) {
-    const p = 49153 + Math.floor(Math.random() * (65535 - 49153 + 1));
-    if (taken.has(`${proto}/${p}`)) continue;
-    if (await canBind(proto, host, p)) return p;
-  }
-  throw new Conflict('no free host port found');
 }
 
 /** Several daemons may pick subnets at once: a lock directory under /run makes pick-and-create atomic. */
@@ -425,3 +674,13 @@ async function withPickLock<T>(fn: () => Promise<T>): Promise<T> {
   try { return await fn(); } finally { await rmdir(lock).catch(() => undefined); }
 }
 
+/** dockerd's checks of an endpoint's settings against the network (create and connect). */
+function checkEndpointConfig(net: NetworkRecord, ipam: Record<string, string> | null, aliases: string[] | null | undefined): void {
+  const ip = ipam?.IPv4Address || ipam?.IPv6Address;
+  if (isPredefined(net)) {
+    if (ip) throw new InvalidParameter('user specified IP address is supported on user defined networks only');
+    if (aliases?.length) throw new InvalidParameter('network-scoped alias is supported only for containers in user defined networks');
+  } else if (ip && !net.UserSubnet) {
+    throw new InvalidParameter('user specified IP address is supported only when connecting to networks with user configured subnets');
+  }
+}

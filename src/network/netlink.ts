@@ -81,3 +81,8 @@ export async function writeSysctl(path: string, value: string): Promise<void> {
   if (cur === undefined || cur.trim() === value) return;
   await writeFile(path, value).catch(() => undefined);
 }
+
+/** Replaces the namespace's default route (a network connected or disconnected while the container runs). */
+export async function setDefaultRoute(netns: string, gateway: string, ifName: string): Promise<void> {
+  await batch([`route replace default via ${gateway} dev ${ifName}`], netns);
+}

@@ -47,6 +47,7 @@ export const CREATE_FLAGS: FlagSpec[] = [
   { name: 'hostname', short: 'h', type: 'string', usage: 'Container host name' },
   { name: 'init', type: 'bool', usage: 'Run an init inside the container that forwards signals and reaps processes' },
   { name: 'interactive', short: 'i', type: 'bool', usage: 'Keep STDIN open even if not attached' },
+  { name: 'ip', type: 'string', usage: 'IPv4 address (e.g., 172.30.100.104)' },
   { name: 'ipc', type: 'string', usage: 'IPC mode to use' },
   { name: 'label', short: 'l', type: 'list', usage: 'Set meta data on a container' },
   { name: 'label-file', type: 'list', usage: 'Read in a line delimited file of labels' },
@@ -299,14 +300,16 @@ export function buildCreateBody(f: FlagValues, image: string, cmd: string[], env
     StopTimeout: f['stop-timeout'] as number | undefined,
     Healthcheck: health,
     HostConfig: hostConfig,
-    NetworkingConfig: { EndpointsConfig: networkEndpoints(network, list(f, 'network-alias')) },
+    NetworkingConfig: { EndpointsConfig: networkEndpoints(network, list(f, 'network-alias'), f.ip as string | undefined) },
   };
   return body;
 }
 
-function networkEndpoints(network: string, aliases: string[]): Record<string, unknown> {
-  if (network === 'default' || network === '' || network.startsWith('container:')) return {};
-  return { [network]: aliases.length ? { Aliases: aliases } : {} };
+/** The docker client's EndpointsConfig: the --network's aliases and --ip (as IPAMConfig.IPv4Address). */
+function networkEndpoints(network: string, aliases: string[], ip: string | undefined): Record<string, unknown> {
+  if (network === '' || network.startsWith('container:')) return {};
+  if (network === 'default' && !aliases.length && !ip) return {};
+  return { [network]: { ...(ip ? { IPAMConfig: { IPv4Address: ip } } : {}), ...(aliases.length ? { Aliases: aliases } : {}) } };
 }
 
 function healthConfig(f: FlagValues): ContainerCreateBody['Healthcheck'] {

@@ -1,0 +1,171 @@
+// User-defined bridge networks through the real docker client and wharf: create/inspect/ls/rm with dockerd's
+// JSON and errors, containers on one network reaching each other, isolation between networks, --internal
+// without a way out, connect/disconnect on a running container, a daemon restart with networks intact, and
+// no bridge, veth or iptables rule left once everything is removed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TestDaemon, ok, skipUnlessRoot } from '../../helpers/daemon.js';
+
+const d = new TestDaemon('wharf-net-user');
+const outside = `wno${process.pid.toString(16).slice(-5)}`;
+
+before(async () => {
+  if (skipUnlessRoot) return;
+  await d.start();
+  d.importBusybox('busybox:latest');
+});
+after(async () => {
+  if (skipUnlessRoot) return;
+  spawnSync('ip', ['netns', 'del', outside]);
+  await d.cleanup();
+});
+
+/** /24s nobody on the host routes (10.251-254.x: away from the test daemons' default bridges). */
+const taken = new Set<string>();
+function freeSubnet(): string {
+  const routes = readFileSync('/proc/net/route', 'utf8');
+  for (;;) {
+    const a = 251 + Math.floor(Math.random() * 4);
+    const b = Math.floor(Math.random() * 256);
+    const hex = [0, b, a, 10].map((x) => x.toString(16).padStart(2, '0')).join('').toUpperCase();
+    if (routes.includes(hex) || taken.has(`${a}.${b}`)) continue;
+    taken.add(`${a}.${b}`);
+    return `10.${a}.${b}.0/24`;
+  }
+}
+const net = (s: string, host: number) => s.replace(/0\/24$/, String(host));
+const inspect = (name: string, fmt: string) => ok(d.docker(['inspect', '-f', fmt, name])).trim();
+const netJson = (name: string) => JSON.parse(ok(d.docker(['network', 'inspect', name])))[0];
+const ping = (from: string, ip: string) => d.docker(['exec', from, 'ping', '-c', '1', '-W', '2', ip]).code === 0;
+const iptablesDump = () => spawnSync('iptables-save').stdout.toString();
+async function fetchTcp(host: string, port: number, tries = 60): Promise<string> {
+  for (let i = 0; i < tries; i++) {
+    const got = await new Promise<string>((res) => {
+      const s = connect({ host, port });
+      let data = '';
+      s.setTimeout(2000, () => s.destroy());
+      s.on('data', (b) => { data += b; });
+      s.on('close', () => res(data));
+      s.on('error', () => res(''));
+    });
+    if (got) return got;
+    await sleep(100);
+  }
+  return '';
+}
+function sh(cmds: string[]): void {
+  const r = spawnSync('sh', ['-ec', cmds.join('\n')]);
+  assert.equal(r.status, 0, r.stderr.toString());
+}
+
+test('create, inspect, ls and rm through the docker client with dockerd JSON and errors', { skip: skipUnlessRoot }, () => {
+  const subnet = freeSubnet();
+  const id = ok(d.docker(['network', 'create', '--subnet', subnet, '--label', 'team=a', 'un-basic'])).trim();
+  assert.match(id, /^[0-9a-f]{64}$/);
+  const n = netJson('un-basic');
+  assert.equal(n.Id, id);
+  assert.equal(n.Driver, 'bridge');
+  assert.deepEqual(n.IPAM, { Driver: 'default', Options: {}, Config: [{ Subnet: subnet }] });
+  assert.deepEqual(n.Labels, { team: 'a' });
+  assert.deepEqual(n.Containers, {});
+  // dockerd's bridge name and gateway address.
+  const br = `br-${id.slice(0, 12)}`;
+  assert.match(spawnSync('ip', ['-4', '-o', 'addr', 'show', 'dev', br]).stdout.toString(), new RegExp(`inet ${net(subnet, 1).replace(/\./g, '\\.')}/24`));
+  assert.match(iptablesDump(), new RegExp(`-i ${br} -o ${d.bridge} -j DROP`));
+
+  const dup = d.docker(['network', 'create', 'un-basic']);
+  assert.equal(dup.code, 1);
+  assert.equal(dup.stderr, 'Error response from daemon: network with name un-basic already exists\n');
+  const overlap = d.docker(['network', 'create', '--subnet', subnet, 'un-overlap']);
+  assert.equal(overlap.stderr, 'Error response from daemon: Pool overlaps with other one on this address space\n');
+  assert.equal(d.docker(['network', 'create', '-d', 'nope', 'un-x']).stderr, 'Error response from daemon: plugin "nope" not found\n');
+  assert.match(d.docker(['network', 'rm', 'bridge']).stderr, /^Error response from daemon: bridge is a pre-defined network and cannot be removed\n/);
+
+  // No subnet: one is picked from the default pools and echoed with its gateway.
+  ok(d.docker(['network', 'create', 'un-auto']));
+  const auto = netJson('un-auto');
+  assert.match(auto.IPAM.Config[0].Subnet, /^\d+\.\d+\.\d+\.\d+\/\d+$/);
+  assert.ok(auto.IPAM.Config[0].Gateway);
+
+  const ls = ok(d.docker(['network', 'ls', '--filter', 'type=custom', '--format', '{{.Name}} {{.Driver}}'])).split('\n').filter(Boolean).sort();
+  assert.deepEqual(ls, ['un-auto bridge', 'un-basic bridge']);
+  assert.deepEqual(ok(d.docker(['network', 'ls', '-q', '--filter', 'label=team=a'])).trim(), id.slice(0, 12));
+
+  assert.equal(ok(d.docker(['network', 'rm', 'un-basic', 'un-auto'])), 'un-basic\nun-auto\n');
+  assert.ok(!existsSync(`/sys/class/net/${br}`), 'bridge removed');
+  assert.doesNotMatch(iptablesDump(), new RegExp(br));
+});
+
+test('containers on one network reach each other; other networks are isolated; ports publish', { skip: skipUnlessRoot }, async () => {
+  const s1 = freeSubnet();
+  const s2 = freeSubnet();
+  ok(d.docker(['network', 'create', '--subnet', s1, 'un-front']));
+  ok(d.docker(['network', 'create', '--subnet', s2, 'un-back']));
+  const fixed = net(s1, 50);
+  ok(d.docker(['run', '-d', '--name', 'un-a', '--network', 'un-front', '--network-alias', 'web', '--ip', fixed, '-p', '127.0.0.1::8080', 'busybox', 'sh', '-c', 'while true; do echo served | nc -l -p 8080; done']));
+  ok(d.docker(['run', '-d', '--name', 'un-b', '--network', 'un-front', 'busybox', 'sleep', '300']));
+  ok(d.docker(['run', '-d', '--name', 'un-c', '--network', 'un-back', 'busybox', 'sleep', '300']));
+  const id = inspect('un-a', '{{.Id}}');
+
+  // inspect like dockerd: the network's entry filled in, top-level fields empty for a user-defined network.
+  const ns = JSON.parse(inspect('un-a', '{{json .NetworkSettings}}'));
+  assert.equal(ns.IPAddress, '');
+  assert.equal(ns.Gateway, '');
+  const e = ns.Networks['un-front'];
+  assert.equal(e.IPAddress, fixed);
+  assert.equal(e.Gateway, net(s1, 1));
+  assert.equal(e.IPPrefixLen, 24);
+  assert.deepEqual(e.IPAMConfig, { IPv4Address: fixed });
+  assert.deepEqual(e.Aliases, ['web', id.slice(0, 12)]);
+  assert.equal(e.NetworkID, netJson('un-front').Id);
+  assert.equal(e.MacAddress, `02:42:${fixed.split('.').map((b) => Number(b).toString(16).padStart(2, '0')).join(':')}`);
+  const members = netJson('un-front').Containers;
+  assert.equal(members[id].Name, 'un-a');
+  assert.equal(members[id].IPv4Address, `${fixed}/24`);
+
+  const ipC = inspect('un-c', '{{(index .NetworkSettings.Networks "un-back").IPAddress}}');
+  assert.ok(ping('un-b', fixed), 'same network reachable');
+  assert.ok(!ping('un-b', ipC), 'other network unreachable');
+  assert.ok(!ping('un-c', fixed), 'isolation both ways');
+  // A published port of a container on a user-defined network answers on 127.0.0.1.
+  const port = ok(d.docker(['port', 'un-a', '8080'])).trim().split(':').pop();
+  assert.equal((await fetchTcp('127.0.0.1', Number(port))).trim(), 'served');
+
+  const busy = d.docker(['network', 'rm', 'un-front']);
+  assert.equal(busy.code, 1);
+  assert.ok(busy.stderr.startsWith(`Error response from daemon: error while removing network: network un-front id ${netJson('un-front').Id} has active endpoints\n`), busy.stderr);
+  ok(d.docker(['rm', '-f', 'un-a', 'un-b', 'un-c']));
+  ok(d.docker(['network', 'rm', 'un-front', 'un-back']));
+});
+
+test('--internal: members reach each other, nothing beyond the bridge', { skip: skipUnlessRoot }, () => {
+  // A stand-in for "outside": a namespace behind a veth on the host, reached through the host's routing.
+  const out = freeSubnet();
+  spawnSync('ip', ['netns', 'add', outside]);
+  const hostEnd = `${outside}h`;
+  sh([
+    `ip link add ${hostEnd} type veth peer name eth0 netns ${outside}`,
+    `ip addr add ${net(out, 1)}/24 dev ${hostEnd}`, `ip link set ${hostEnd} up`,
+    `ip -n ${outside} addr add ${net(out, 2)}/24 dev eth0`, `ip -n ${outside} link set eth0 up`, `ip -n ${outside} link set lo up`,
+    `ip -n ${outside} route add default via ${net(out, 1)}`,
+  ]);
+  const si = freeSubnet();
+  const so = freeSubnet();
+  ok(d.docker(['network', 'create', '--internal', '--subnet', si, 'un-int']));
+  ok(d.docker(['network', 'create', '--subnet', so, 'un-open']));
+  assert.equal(netJson('un-int').Internal, true);
+  ok(d.docker(['run', '-d', '--name', 'un-i1', '--network', 'un-int', 'busybox', 'sleep', '300']));
+  ok(d.docker(['run', '-d', '--name', 'un-i2', '--network', 'un-int', 'busybox', 'sleep', '300']));
+  ok(d.docker(['run', '-d', '--name', 'un-o1', '--network', 'un-open', 'busybox', 'sleep', '300']));
+  assert.ok(ping('un-i2', inspect('un-i1', '{{(index .NetworkSettings.Networks "un-int").IPAddress}}')), 'internal members reach each other');
+  assert.ok(ping('un-o1', net(out, 2)), 'a normal network gets out');
+  assert.ok(!ping('un-i1', net(out, 2)), 'an internal network does not');
+  assert.doesNotMatch(iptablesDump(), new RegExp(`-s ${si.replace(/\./g, '\\.')} .*MASQUERADE`));
+  ok(d.docker(['rm', '-f', 'un-i1', 'un-i2', 'un-o1']));
+  ok(d.docker(['network', 'rm', 'un-int', 'un-open']));
+  spawnSync('ip', ['netns', 'del', outside]);
+});
