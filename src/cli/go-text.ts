@@ -1,24 +1,5 @@
-// Go formatting the docker CLI leans on: strconv.Quote, stringid.TruncateID, formatter.Ellipsis and
+// Go formatting the docker CLI leans on (strconv.Quote is units' goQuote): stringid.TruncateID, formatter.Ellipsis and
 // time.Time's String/RFC3339 forms (in the CLI's local zone, as Go prints them).
-
-/** strconv.Quote: double-quoted with Go escapes; printable Unicode stays as is. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"' || ch === '\\') out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\x07') out += '\\a';
-    else if (ch === '\b') out += '\\b';
-    else if (ch === '\f') out += '\\f';
-    else if (ch === '\v') out += '\\v';
-    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
 
 /** stringid.TruncateID: drop an algorithm prefix, keep 12 characters. */
 export function truncateId(id: string): string {

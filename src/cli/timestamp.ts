@@ -1,6 +1,6 @@
 // timetypes.GetTimestamp: --since/--until values as the API wants them ("secs.nanos"): a Unix time as is,
 // a Go duration relative to now, or an RFC 3339 date.
-import { parseGoDuration } from './commands/container/go-duration.js';
+import { parseGoDuration } from '../units/index.js';
 
 export function getTimestamp(value: string, nowMs = Date.now()): string {
   if (/^\d+(\.\d+)?$/.test(value)) return value;

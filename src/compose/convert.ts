@@ -105,7 +105,7 @@ export function createRequest(project: Project, s: ServiceConfig, n: number, ima
   const endpoints: Record<string, unknown> = {};
   if (primary && !s.network_mode) {
     const [key, cfg] = primary;
-    endpoints[project.networks[key]!.name] = endpoint(project, s, name, cfg);
+    endpoints[project.networks[key]!.name] = endpoint(s, name, cfg);
   }
   const hc = s.healthcheck;
   const body: Record<string, unknown> = {
@@ -171,11 +171,10 @@ export function createRequest(project: Project, s: ServiceConfig, n: number, ima
 }
 
 /** An endpoint's settings on one of the service's networks: the service name (and container name) as aliases. */
-export function endpoint(project: Project, s: ServiceConfig, name: string, cfg: ServiceConfig['networks'] extends Record<string, infer T> | undefined ? T : never): Record<string, unknown> {
+export function endpoint(s: ServiceConfig, name: string, cfg: ServiceConfig['networks'] extends Record<string, infer T> | undefined ? T : never): Record<string, unknown> {
   const aliases = [name, s.name, ...(cfg?.aliases ?? [])];
   const ep: Record<string, unknown> = { Aliases: aliases.filter((a, i) => aliases.indexOf(a) === i) };
   if (cfg?.ipv4_address || cfg?.ipv6_address) ep.IPAMConfig = { IPv4Address: cfg.ipv4_address, IPv6Address: cfg.ipv6_address };
-  void project;
   return ep;
 }
 

@@ -183,7 +183,7 @@ export class ProjectOps {
       await this.client.transport.text({
         method: 'POST',
         path: `/networks/${encodeURIComponent(this.project.networks[key]!.name)}/connect`,
-        body: { Container: Id, EndpointConfig: endpoint(this.project, s, req.name, cfg) },
+        body: { Container: Id, EndpointConfig: endpoint(s, req.name, cfg) },
       });
     }
     return Id;

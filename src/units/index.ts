@@ -65,3 +65,4 @@ export function ramInBytes(text: string): number {
 export { DEFAULT_DETACH_KEYS, detachKeyBytes, EscapeMatcher } from './detach-keys.js';
 export { IgnoreMatcher, readIgnoreFile } from './dockerignore.js';
 export { parseGoDuration } from './go-duration.js';
+export { goQuote } from './go-quote.js';

@@ -1,5 +1,6 @@
 // Go string primitives the BuildKit parser leans on, so our output matches it byte for byte: unicode.IsSpace,
 // strings.TrimSpace, regexp.Split and strconv.Quote. JS strings are UTF-16, so everything here walks code points.
+import { goQuote } from '../../units/index.js';
 
 // unicode.IsSpace: Latin-1 spaces plus Unicode White_Space (not U+FEFF, which JS's \s includes).
 const SPACE_RE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/;
@@ -44,31 +45,8 @@ export function goSplit(re: RegExp, s: string, n: number): string[] {
   return out;
 }
 
-// unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
-const PRINT_RE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
-const NAMED_ESCAPES: Record<string, string> = {
-  '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v',
-};
-
-function hex(n: number, width: number): string {
-  return n.toString(16).padStart(width, '0');
-}
-
-// strconv.Quote, used by Node.Dump and by %q in BuildKit's messages.
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    if (ch === '"' || ch === '\\') out += '\\' + ch;
-    else if (cp >= 0xd800 && cp <= 0xdfff) out += '\\ufffd'; // a lone surrogate is invalid UTF-8 to Go
-    else if (PRINT_RE.test(ch)) out += ch;
-    else if (NAMED_ESCAPES[ch] !== undefined) out += NAMED_ESCAPES[ch];
-    else if (cp < 0x20 || cp === 0x7f) out += '\\x' + hex(cp, 2);
-    else if (cp < 0x10000) out += '\\u' + hex(cp, 4);
-    else out += '\\U' + hex(cp, 8);
-  }
-  return out + '"';
-}
+// strconv.Quote, used by Node.Dump and by %q in BuildKit's messages, is shared with the CLI in units/.
+export { goQuote };
 
 // fmt's %q on a []string: ["a" "b"].
 export function goQuoteList(list: readonly string[]): string {

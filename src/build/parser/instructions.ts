@@ -3,7 +3,7 @@
 // wrapped as "dockerfile parse error on line N: ...".
 import { InvalidParameter } from '../../errors.js';
 import { parseFlags, type FlagSpec, type ParsedFlags } from './bflags.js';
-import { parseGoDuration } from './go-duration.js';
+import { parseGoDuration } from '../../units/index.js';
 import { goQuote } from './go-strings.js';
 import { chompHeredocContent, mustParseHeredoc } from './heredoc.js';
 import type * as T from './instruction-types.js';

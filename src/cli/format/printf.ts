@@ -1,6 +1,7 @@
 // Go's fmt.Sprintf/Sprint/Sprintln for template values: the common verbs (%v %s %d %q %x %X %o %b %c %t
 // %f %e %g %%), flags, width and precision, and fmt's error forms ("%!d(string=ab)", "%!s(MISSING)",
 // "%!(EXTRA int=1)").
+import { goQuote } from '../../units/index.js';
 import { formatFloat, formatValue, kindOf, typeName } from './values.js';
 
 const enc = new TextEncoder();
@@ -118,21 +119,6 @@ function floatVerb(verb: string, f: number, prec: number | undefined): string {
 
 /** JS "1.5e+3" -> Go "1.5e+03". */
 function goExp(s: string): string { return s.replace(/e([+-])(\d)$/, 'e$10$2'); }
-
-/** strconv.Quote: Go escapes, non-printable runes as \x.. / \u.... */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    const esc: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '"': '\\"', '\\': '\\\\' };
-    if (esc[ch]) out += esc[ch];
-    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else if (c >= 0xd800 && c <= 0xdfff) out += '\\ufffd';
-    else if (/[\p{C}\p{Z}]/u.test(ch) && ch !== ' ') out += c > 0xffff ? `\\U${c.toString(16).padStart(8, '0')}` : `\\u${c.toString(16).padStart(4, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
 
 /** fmt.Sprint: a space between operands when neither side is a string. */
 export function sprint(args: unknown[]): string {

@@ -1,26 +1,18 @@
-// docker builder prune: the same confirmation and "Total reclaimed space" as docker's classic-builder path.
+// docker builder prune: the confirmation and "Total reclaimed space" of docker's classic-builder path.
 import type { Command, Ctx } from '../../command.js';
 import type { FlagValues } from '../../flags.js';
-import { humanSize } from '../../format/units.js';
+import { deletedList, runPrune } from '../../prune.js';
 
-async function run(ctx: Ctx, flags: FlagValues): Promise<number> {
+// Docker 20.10 puts these on one line (builder/prune.go), unlike the other prune commands.
+const NORMAL_WARNING = 'WARNING! This will remove all dangling build cache. Are you sure you want to continue?';
+const ALL_WARNING = 'WARNING! This will remove all build cache. Are you sure you want to continue?';
+
+function run(ctx: Ctx, flags: FlagValues): Promise<number> {
   const all = flags.all === true;
-  if (flags.force !== true) {
-    ctx.io.out(all
-      ? 'WARNING! This will remove all build cache.\nAre you sure you want to continue? [y/N] '
-      : 'WARNING! This will remove all dangling build cache.\nAre you sure you want to continue? [y/N] ');
-    const answer = (await ctx.readLine()).trim().toLowerCase();
-    if (answer !== 'y' && answer !== 'yes') return 0;
-  }
-  const client = await ctx.client();
-  const r = await client.buildPrune({ all });
-  if (r.CachesDeleted?.length) {
-    ctx.io.out('Deleted build cache objects:\n');
-    for (const id of r.CachesDeleted) ctx.io.out(`${id}\n`);
-    ctx.io.out('\n');
-  }
-  ctx.io.out(`Total reclaimed space: ${humanSize(r.SpaceReclaimed ?? 0)}\n`);
-  return 0;
+  return runPrune(ctx, flags, all ? ALL_WARNING : NORMAL_WARNING, async () => {
+    const r = await (await ctx.client()).buildPrune({ all });
+    return { output: deletedList('Deleted build cache objects', r.CachesDeleted), space: r.SpaceReclaimed ?? 0 };
+  });
 }
 
 const command: Command = {

@@ -1,7 +1,8 @@
 // formatter.ContainerContext: the fields `ps --format` templates see, computed as docker 20.10 does.
 import type { ContainerSummary, Port } from '../../../client/index.js';
 import { humanDuration, humanSizeWithPrecision } from '../../format/index.js';
-import { ellipsis, goQuote, goTimeString, joinHostPort, truncateId } from '../../go-text.js';
+import { goQuote } from '../../../units/index.js';
+import { ellipsis, goTimeString, joinHostPort, truncateId } from '../../go-text.js';
 import { familiarName, parseRef } from '../../image-ref.js';
 
 export const CONTAINER_HEADERS: Record<string, string> = {

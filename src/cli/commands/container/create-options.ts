@@ -1,10 +1,9 @@
 // `docker run`/`docker create` flags and their translation to the POST /containers/create body, after
 // docker/cli's cli/command/container/opts.go (parse). Flags the daemon may ignore are still carried.
 import { readFileSync } from 'node:fs';
-import { ramInBytes } from '../../../units/index.js';
+import { parseGoDuration, ramInBytes } from '../../../units/index.js';
 import type { ContainerCreateBody, HostConfig } from '../../../client/index.js';
 import type { FlagSpec, FlagValues } from '../../flags.js';
-import { parseGoDuration } from './go-duration.js';
 import { parseMountFlag, type MountSpec } from './mount-opt.js';
 
 /** opts.MemBytes */
