@@ -29,6 +29,14 @@ interface ExecRecord {
   resize?: (height: number, width: number) => Promise<void>;
 }
 
+/**
+ * The command in exec_create/exec_start events: dockerd writes Entrypoint + " " + the joined Args, so a command
+ * without arguments keeps a trailing space ("exec_create: true ").
+ */
+export function execEventText(args: readonly string[]): string {
+  return `${args[0] ?? ''} ${args.slice(1).join(' ')}`;
+}
+
 export class ExecManager {
   private readonly execs = new Map<string, ExecRecord>();
 
@@ -50,7 +58,7 @@ export class ExecManager {
       privileged: !!body.Privileged, tty: !!body.Tty, attachStdin: !!body.AttachStdin, attachStdout: !!body.AttachStdout,
       attachStderr: !!body.AttachStderr, detachKeys: (body.DetachKeys as string) ?? '',
     });
-    this.containers.emit(rec, `exec_create: ${cmd.join(' ')}`);
+    this.containers.emit(rec, `exec_create: ${execEventText(cmd)}`, { execID: id });
     return { Id: id };
   }
 
@@ -70,7 +78,7 @@ export class ExecManager {
     e.Running = true;
     const proc = await this.runner.exec(rec.Id, { args: e.args, env: e.env, cwd: e.workingDir, user: e.user, privileged: e.privileged, tty: e.tty });
     e.resize = proc.resize;
-    this.containers.emit(rec, `exec_start: ${e.args.join(' ')}`);
+    this.containers.emit(rec, `exec_start: ${execEventText(e.args)}`, { execID: e.ID });
     const output = new PassThrough({ objectMode: true });
     // Set when a TTY client typed the detach keys: its stream ends, the process runs on (dockerd).
     let detached = false;

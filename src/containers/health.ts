@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { warn } from '../sys/index.js';
 import type { ContainerManager } from './manager.js';
+import { execEventText } from './exec.js';
 import type { ExecRunner } from './ports.js';
 import type { ContainerRecord, HealthState } from './types.js';
 
@@ -112,7 +113,7 @@ export class HealthMonitor {
     const timeoutNs = hc.Timeout || DEFAULT_TIMEOUT_NS;
     const start = now();
     const execID = randomBytes(32).toString('hex');
-    const cmd = args.join(' ');
+    const cmd = execEventText(args);
     this.m.emit(rec, `exec_create: ${cmd}`, { execID });
     const result = await this.runProbe(rec, args, timeoutNs, () => this.m.emit(rec, `exec_start: ${cmd}`, { execID }));
     if (result.exitCode !== undefined) this.m.emit(rec, 'exec_die', { execID, exitCode: String(result.exitCode) });

@@ -19,4 +19,5 @@ export type { PathStat, PutOptions } from './archive.js';
 export { HealthMonitor } from './health.js';
 export { updateContainer } from './update.js';
 export { statsStream } from './stats.js';
+export { initBinary } from './host-resources.js';
 export type { ExecRunner, ExecProcessPort } from './ports.js';

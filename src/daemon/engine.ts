@@ -16,6 +16,7 @@ import { loadDaemonConfig, type DaemonConfig } from './daemon-config.js';
 import type { DaemonFlags } from './flags.js';
 import { run } from '../sys/index.js';
 import { VolumeStore } from '../volumes/index.js';
+import { initVersion } from './system-info.js';
 
 export interface Engine {
   backend: Backend;
@@ -58,7 +59,7 @@ export async function openEngine(flags: DaemonFlags): Promise<Engine> {
     for (const mp of rec.MountPoints ?? []) if (mp.Type === 'volume') volumes.adopt(mp.Name, rec.Id);
   }
   const rv = await runtimeVersion(flags.runtime);
-  const facts = { dataRoot: flags.dataRoot, runtime: flags.runtime, runtimeVersion: rv.version, runtimeCommit: rv.commit, debug: flags.debug };
+  const facts = { dataRoot: flags.dataRoot, runtime: flags.runtime, runtimeVersion: rv.version, runtimeCommit: rv.commit, debug: flags.debug, init: await initVersion() };
   const execs = new ExecManager(containers, runtime);
   const build = await buildBackend({ dataRoot: flags.dataRoot, images, snapshots, containers, registry });
   const backend = createBackend({ flags, facts, events, images, containers, runtime, execs, registry, volumes, build, network });

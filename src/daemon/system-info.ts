@@ -2,6 +2,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { cpus, hostname, release, totalmem, arch } from 'node:os';
 import { createHash } from 'node:crypto';
+import { initBinary } from '../containers/index.js';
+import { run } from '../sys/index.js';
 import { API_VERSION, MIN_API_VERSION, VERSION } from './version.js';
 
 /** The Docker release whose behaviour wharf follows; clients that gate on the engine version see this. */
@@ -34,6 +36,29 @@ export interface EngineFacts {
   /** Its "commit:" line ("1.1.5+ds1-1+deb12u1"), which dockerd shows as RuncCommit and the runc component's GitCommit. */
   runtimeCommit: string;
   debug: boolean;
+  /** `docker-init --version` parsed (tini's); undefined when no init binary is installed. */
+  init?: { version: string; commit: string };
+}
+
+/**
+ * dockerd's parseInitVersion: "tini version 0.19.0 - git.de40ad0" -> 0.19.0 and de40ad0 (Debian's tini prints no
+ * git part, so its commit is ""); undefined for any other output, as dockerd then leaves the component out.
+ */
+export function parseInitVersion(text: string): { version: string; commit: string } | undefined {
+  const parts = text.split(' - ');
+  const git = parts[1]?.trim().split('.');
+  const commit = git?.length === 2 && git[0] === 'git' ? git[1]! : '';
+  const head = parts[0]!.trim();
+  const version = head.startsWith('tini version ') ? head.slice('tini version '.length) : '';
+  return version || commit ? { version, commit } : undefined;
+}
+
+/** The init binary's version for /version's docker-init component, like dockerd's. */
+export async function initVersion(): Promise<{ version: string; commit: string } | undefined> {
+  let binary: string;
+  try { binary = initBinary(); } catch { return undefined; }
+  const r = await run([binary, '--version'], { allowFailure: true, timeout: 5000 }).catch(() => undefined);
+  return parseInitVersion(r?.stdout ?? '');
 }
 
 /** Descriptors this process holds (dockerd's NFd). */
@@ -44,11 +69,13 @@ function openFds(): number {
 export function versionInfo(facts: EngineFacts): Record<string, unknown> {
   const buildTime = '2026-11-23T00:00:00.000000000+00:00';
   return {
-    Platform: { Name: 'wharf' },
+    // dockerd 20.10 leaves the platform name empty (`docker version` prints a bare "Server:").
+    Platform: { Name: '' },
     Components: [
       { Name: 'Engine', Version: DOCKER_COMPAT_VERSION, Details: { ApiVersion: API_VERSION, Arch: goArch, BuildTime: buildTime, Experimental: 'false', GitCommit: 'wharf', GoVersion: `node${process.versions.node}`, KernelVersion: release(), MinAPIVersion: MIN_API_VERSION, Os: 'linux' } },
       { Name: 'wharf', Version: VERSION, Details: { GitCommit: '' } },
       { Name: facts.runtime, Version: facts.runtimeVersion, Details: { GitCommit: facts.runtimeCommit } },
+      ...(facts.init ? [{ Name: 'docker-init', Version: facts.init.version, Details: { GitCommit: facts.init.commit } }] : []),
     ],
     Version: DOCKER_COMPAT_VERSION,
     ApiVersion: API_VERSION,
@@ -121,7 +148,7 @@ export function systemInfo(facts: EngineFacts, counts: Counts, eventListeners: n
     InitBinary: 'docker-init',
     ContainerdCommit: { ID: '', Expected: '' },
     RuncCommit: { ID: facts.runtimeCommit, Expected: facts.runtimeCommit },
-    InitCommit: { ID: '', Expected: '' },
+    InitCommit: { ID: facts.init?.commit ?? '', Expected: facts.init?.commit ?? '' },
     SecurityOptions: ['name=seccomp,profile=default'],
     Warnings: null,
   };

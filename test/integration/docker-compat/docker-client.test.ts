@@ -16,6 +16,13 @@ after(async () => { if (!skip) await d.cleanup(); });
 test('docker version talks to wharfd', { skip }, () => {
   const out = ok(d.docker(['version', '--format', '{{.Server.APIVersion}}']));
   assert.equal(out, '1.41\n');
+  // dockerd 20.10's shape: an empty platform name (a bare "Server:" line) and Engine, the layer under it, runc
+  // and docker-init (tini's version, which --init runs) as components.
+  const v = JSON.parse(ok(d.docker(['version', '--format', '{{json .Server}}']))) as { Platform: { Name: string }; Components: Array<{ Name: string; Version: string }> };
+  assert.equal(v.Platform.Name, '');
+  assert.deepEqual(v.Components.map((c) => c.Name), ['Engine', 'wharf', 'runc', 'docker-init']);
+  assert.match(v.Components[3]!.Version, /^\d+\.\d+\.\d+$/);
+  assert.match(ok(d.docker(['version'])), /\n\nServer:\n Engine:\n {2}Version: {10}20\.10\.24\n/);
 });
 
 test('docker run streams output and exit codes', { skip }, () => {

@@ -47,3 +47,25 @@ test('container and image events in docker\'s line format and as JSON', { skip: 
   // The line format prints the same instant's nanoseconds.
   assert.ok(runLines[2]!.includes(`.${nano.slice(-9)}`), `${runLines[2]} vs ${nano}`);
 });
+
+test('exec events carry the exec ID and dockerd\'s "entrypoint args" text', { skip: skipUnlessRoot }, async () => {
+  d.importBusybox('evexec:latest');
+  ok(d.wharf(['run', '-d', '--name', 'ev-exec', 'evexec', 'sleep', '60']));
+  const since = now();
+  assert.equal(d.wharf(['exec', 'ev-exec', 'sh', '-c', 'exit 3']).code, 3);
+  ok(d.wharf(['exec', 'ev-exec', 'true']));
+  await new Promise((r) => setTimeout(r, 200));
+  const events = ok(d.wharf(['events', '--since', since, '--until', now(), '--filter', 'container=ev-exec', '--format', '{{json .}}']))
+    .split('\n').filter(Boolean).map((l) => JSON.parse(l) as { status: string; Action: string; Actor: { Attributes: Record<string, string> } });
+  assert.deepEqual(events.map((e) => e.status), [
+    'exec_create: sh -c exit 3', 'exec_start: sh -c exit 3', 'exec_die',
+    'exec_create: true ', 'exec_start: true ', 'exec_die',
+  ]);
+  const ids = events.map((e) => e.Actor.Attributes.execID);
+  assert.match(ids[0]!, /^[0-9a-f]{64}$/);
+  assert.deepEqual(ids, [ids[0], ids[0], ids[0], ids[3], ids[3], ids[3]]);
+  assert.notEqual(ids[0], ids[3]);
+  assert.deepEqual(events[2]!.Actor.Attributes, { execID: ids[0], exitCode: '3', image: 'evexec', name: 'ev-exec' });
+  assert.deepEqual(events[3]!.Actor.Attributes, { execID: ids[3], image: 'evexec', name: 'ev-exec' });
+  ok(d.wharf(['rm', '-f', 'ev-exec']));
+});
