@@ -5,7 +5,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Conflict, NotFound, InvalidParameter } from '../errors.js';
 import { readJson, writeJsonAtomic } from '../store/index.js';
-import { warn } from '../sys/index.js';
+import { native, warn } from '../sys/index.js';
 import type { ContainerRecord } from './types.js';
 
 export class ContainerStore {
@@ -26,7 +26,9 @@ export class ContainerStore {
       } catch (err) {
         // A directory without a complete record was a create interrupted by a crash: nothing refers to it.
         warn('containers', `removing incomplete container directory ${id}: ${(err as Error).message}`);
-        await rm(join(root, id), { recursive: true, force: true });
+        // Its rootfs may still be mounted (a removal cut short): detach it first, and never fail the start.
+        try { native.unmount(join(root, id, 'rootfs'), native.MNT_DETACH); } catch { /* not mounted */ }
+        await rm(join(root, id), { recursive: true, force: true }).catch((e: Error) => warn('containers', `could not remove ${id}: ${e.message}`));
       }
     }
     return store;

@@ -72,6 +72,24 @@ function validateHostConfig(hc: HostConfig): void {
   if (!['no', 'always', 'unless-stopped', 'on-failure', ''].includes(policy)) throw new InvalidParameter(`invalid restart policy '${policy}'`);
   if (policy !== 'on-failure' && hc.RestartPolicy.MaximumRetryCount > 0) throw new InvalidParameter(`maximum retry count cannot be used with restart policy '${policy}'`);
   if (hc.AutoRemove && policy !== 'no' && policy !== '') throw new InvalidParameter("can't create 'AutoRemove' container with restart policy");
+  validateLogConfig(hc.LogConfig.Type, hc.LogConfig.Config);
+}
+
+/** The log drivers dockerd 20.10 has built in; anything else would be a plugin, and wharf has none. */
+const LOG_DRIVERS = new Set(['json-file', 'local', 'none', 'journald', 'syslog', 'gelf', 'fluentd', 'awslogs', 'splunk', 'gcplogs', 'logentries']);
+const JSON_FILE_OPTS = new Set(['max-file', 'max-size', 'compress', 'labels', 'labels-regex', 'env', 'env-regex', 'tag']);
+
+/** dockerd's logger.ValidateLogOpts for the request's LogConfig. */
+function validateLogConfig(driver: string, config: Record<string, string>): void {
+  if (driver === 'none') return;
+  const mode = config.mode ?? '';
+  if (!['', 'blocking', 'non-blocking'].includes(mode)) throw new InvalidParameter(`logger: logging mode not supported: ${mode}`);
+  if ('max-buffer-size' in config && mode !== 'non-blocking') throw new InvalidParameter("logger: max-buffer-size option is only supported with 'mode=non-blocking'");
+  if (!LOG_DRIVERS.has(driver)) throw new InvalidParameter(`error looking up logging plugin ${driver}: plugin "${driver}" not found`);
+  if (driver !== 'json-file') return;
+  for (const key of Object.keys(config)) {
+    if (key !== 'mode' && key !== 'max-buffer-size' && !JSON_FILE_OPTS.has(key)) throw new InvalidParameter(`unknown log opt '${key}' for json-file log driver`);
+  }
 }
 
 function mergeEnv(image: string[] | null | undefined, given: string[] | null | undefined): string[] | null {

@@ -10,7 +10,7 @@ import type { HostConfig } from './types.js';
 
 export interface Ulimit { Name: string; Soft: number; Hard: number }
 export interface DeviceMapping { PathOnHost: string; PathInContainer: string; CgroupPermissions: string }
-interface DeviceRule { allow: boolean; type: 'c' | 'b'; major: number; minor: number; access: string }
+interface DeviceRule { allow: boolean; type: 'a' | 'c' | 'b'; major?: number; minor?: number; access: string }
 
 const ULIMIT_NAMES = ['core', 'cpu', 'data', 'fsize', 'locks', 'memlock', 'msgqueue', 'nice', 'nofile', 'nproc', 'rss', 'rtprio', 'rttime', 'sigpending', 'stack'];
 
@@ -56,6 +56,16 @@ export function deviceSpecs(list: DeviceMapping[] | null | undefined): { devices
     rules.push({ allow: true, type, major, minor, access: d.CgroupPermissions || 'rwm' });
   }
   return { devices, rules };
+}
+
+/** --device-cgroup-rule: "c 7:128 rwm", "a *:* rwm" (a `*` major or minor matches any). */
+export function deviceCgroupRules(list: string[] | null | undefined): DeviceRule[] {
+  return (list ?? []).map((text) => {
+    const m = /^([acb]) ([0-9]+|\*):([0-9]+|\*) ([rwm]{1,3})$/.exec(text.trim());
+    if (!m) throw new InvalidParameter(`invalid device cgroup rule format: '${text}'`);
+    const num = (v: string): number | undefined => (v === '*' ? undefined : Number(v));
+    return { allow: true, type: m[1] as DeviceRule['type'], major: num(m[2]!), minor: num(m[3]!), access: m[4]! };
+  });
 }
 
 /** --group-add: numeric gids as given, names looked up in the container's /etc/group. */

@@ -108,7 +108,7 @@ export class ContainerManager {
     };
     try {
       await mkdir(this.store.dir(id), { recursive: true, mode: 0o710 });
-      await this.deps.snapshots.prepare(id, image.chainId);
+      await this.deps.snapshots.prepare(id, image.chainId, { init: true });
       if (this.deps.volumes) await createVolumes(mountPoints, this.deps.volumes);
       await this.deps.network?.configure(id, hostConfig.NetworkMode, (body.NetworkingConfig as { EndpointsConfig?: Record<string, never> } | undefined)?.EndpointsConfig);
       await this.store.save(rec);
@@ -282,8 +282,12 @@ export class ContainerManager {
     await this.markManualStop(rec, sig);
     // dockerd: a restarting container has no process; cancelling its restart is the whole kill.
     if (rec.State.Status === 'restarting') return;
+    // dockerd's kill with SIGKILL returns once the container is down (at most 10 s), so an inspect right after
+    // it sees Running false and the exit code; other signals return at once.
+    const exited = sig === 'SIGKILL' ? this.wait(rec.Id, 'not-running') : undefined;
     await this.deps.runtime.kill(rec.Id, sig);
     this.emit(rec, 'kill', { signal: String(signalNumber(sig)) });
+    if (exited) await Promise.race([exited, sleep(10_000)]);
   }
 
   async stop(ref: string, timeout?: number): Promise<void> {

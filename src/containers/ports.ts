@@ -19,7 +19,7 @@ export interface ImagePort {
 }
 
 export interface SnapshotPort {
-  prepare(key: string, parent: string | undefined): Promise<unknown>;
+  prepare(key: string, parent: string | undefined, opts?: { init?: boolean }): Promise<unknown>;
   mount(key: string, target: string): Promise<void>;
   unmount(key: string): Promise<void>;
   remove(key: string): Promise<void>;

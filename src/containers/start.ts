@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { Conflict } from '../errors.js';
 import { writeEtcFiles } from './etc-files.js';
 import { setupMounts } from './mounts.js';
-import { checkUlimits, deviceSpecs, extraGroups, initBinary, type DeviceMapping, type Ulimit } from './host-resources.js';
+import { checkUlimits, deviceCgroupRules, deviceSpecs, extraGroups, initBinary, type DeviceMapping, type Ulimit } from './host-resources.js';
 import type { ContainerManager } from './manager.js';
 import type { ContainerRecord } from './types.js';
 
@@ -90,7 +90,7 @@ export async function startProcess(m: ContainerManager, rec: ContainerRecord, on
     securityOpt: (hc.SecurityOpt as string[] | null) ?? [],
     ulimits: checkUlimits(hc.Ulimits as Ulimit[] | null),
     devices: devices.devices,
-    deviceRules: devices.rules,
+    deviceRules: [...devices.rules, ...deviceCgroupRules(hc.DeviceCgroupRules as string[] | null)],
     oomKillDisable: hc.OomKillDisable === true,
     initPath: hc.Init === true ? initBinary() : undefined,
     mounts: [

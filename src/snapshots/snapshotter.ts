@@ -1,8 +1,8 @@
 // The overlayfs snapshotter (see types.ts for the lifecycle). Layers are unpacked once per chainID and
 // shared; active snapshots are an upper+work pair over a parent layer chain.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { InvalidParameter, NotFound, SystemError } from '../errors.js';
 import { KeyedMutex, fsyncDir, layout, readJson, writeJsonAtomic } from '../store/index.js';
@@ -12,7 +12,7 @@ import { changes, diffTar, dirSize } from './diff.js';
 import type { Change, GraphDriverInfo, LayerInfo, SnapshotMounts } from './types.js';
 import { unpackTar } from './unpack.js';
 
-interface ActiveRecord { key: string; parent: string | undefined; mountedAt?: string }
+interface ActiveRecord { key: string; parent: string | undefined; init?: boolean; mountedAt?: string }
 
 const KEY_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
@@ -120,18 +120,24 @@ export class Snapshotter {
   // ---- active snapshots ----
 
   /** Creates the writable snapshot `key` over the layer chain `parent` (undefined: an empty rootfs). */
-  async prepare(key: string, parent: string | undefined): Promise<SnapshotMounts> {
+  /**
+   * Creates the writable snapshot `key` over the layer chain `parent` (undefined: an empty rootfs). With
+   * `init`, a read-only init layer like Docker's sits between the image and the writable layer: the mount
+   * points the runtime binds over (/etc/hosts, /etc/hostname, /etc/resolv.conf, /dev/console...), /.dockerenv
+   * and /etc/mtab, so they never show up in the container's changes, commits or `diff`.
+   */
+  async prepare(key: string, parent: string | undefined, opts: { init?: boolean } = {}): Promise<SnapshotMounts> {
     if (!KEY_RE.test(key)) throw new InvalidParameter(`invalid snapshot key "${key}"`);
     return this.locks.run(key, async () => {
       if (this.active.has(key)) throw new InvalidParameter(`snapshot ${key} already exists`);
-      const lowerdirs = this.lowerdirs(parent);
       const dir = layout.activeSnapshotDir(this.dataRoot, key);
       await mkdir(join(dir, 'upper'), { recursive: true, mode: 0o755 });
       await mkdir(join(dir, 'work'), { mode: 0o700 });
-      const rec: ActiveRecord = { key, parent };
+      if (opts.init) await writeInitLayer(join(dir, 'init'));
+      const rec: ActiveRecord = opts.init ? { key, parent, init: true } : { key, parent };
       await writeJsonAtomic(join(dir, 'snapshot.json'), rec); // last: its presence marks the snapshot complete
       this.active.set(key, rec);
-      return { upperdir: join(dir, 'upper'), workdir: join(dir, 'work'), lowerdirs };
+      return this.mounts(key);
     });
   }
 
@@ -140,7 +146,8 @@ export class Snapshotter {
   mounts(key: string): SnapshotMounts {
     const rec = this.get(key);
     const dir = layout.activeSnapshotDir(this.dataRoot, key);
-    return { upperdir: join(dir, 'upper'), workdir: join(dir, 'work'), lowerdirs: this.lowerdirs(rec.parent) };
+    const image = this.lowerdirs(rec.parent);
+    return { upperdir: join(dir, 'upper'), workdir: join(dir, 'work'), lowerdirs: rec.init ? [join(dir, 'init'), ...image] : image };
   }
 
   /** Where Docker would show MergedDir; the default mount target. */
@@ -168,7 +175,7 @@ export class Snapshotter {
       const rec = this.active.get(key);
       if (!rec?.mountedAt) return;
       native.unmount(rec.mountedAt, native.MNT_DETACH);
-      const next = { key: rec.key, parent: rec.parent };
+      const next: ActiveRecord = rec.init ? { key: rec.key, parent: rec.parent, init: true } : { key: rec.key, parent: rec.parent };
       await writeJsonAtomic(join(layout.activeSnapshotDir(this.dataRoot, key), 'snapshot.json'), next);
       this.active.set(key, next);
     });
@@ -227,5 +234,23 @@ export class Snapshotter {
     await mkdir(dir, { recursive: true, mode: 0o755 });
     await stat(dir);
     return dir;
+  }
+}
+
+/** Docker's init layer (daemon/initlayer): directories, empty files and one symlink, owned by root. */
+const INIT_LAYER: Array<[string, 'dir' | 'file' | string]> = [
+  ['dev/pts', 'dir'], ['dev/shm', 'dir'], ['proc', 'dir'], ['sys', 'dir'], ['.dockerenv', 'file'],
+  ['etc/resolv.conf', 'file'], ['etc/hosts', 'file'], ['etc/hostname', 'file'], ['dev/console', 'file'],
+  ['etc/mtab', '/proc/mounts'],
+];
+
+async function writeInitLayer(root: string): Promise<void> {
+  await mkdir(root, { recursive: true, mode: 0o755 });
+  for (const [rel, kind] of INIT_LAYER) {
+    const path = join(root, rel);
+    await mkdir(dirname(path), { recursive: true, mode: 0o755 });
+    if (kind === 'dir') await mkdir(path, { recursive: true, mode: 0o755 });
+    else if (kind === 'file') await writeFile(path, '', { mode: 0o755 });
+    else await symlink(kind, path);
   }
 }

@@ -35,6 +35,9 @@ async function execStart(r: HijackRequest): Promise<void> {
     r.hijack.reply(200); // detached: a plain 200 with no body, as dockerd
     return;
   }
+  // dockerd frames the output by the start request's Tty, not the exec's: a TTY exec started without it
+  // (docker-py's default) gets its terminal output in stdout frames.
+  att.tty = opts.tty;
   // dockerd's exec reply repeats the middleware headers after the hijack line.
   await r.hijack.serve(att, true);
 }
