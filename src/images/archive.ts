@@ -116,7 +116,7 @@ export async function loadImages(host: Host, input: Readable): Promise<{ loaded:
   const dir = join(layout.imageTmpDir(host.dataRoot), `load-${randomBytes(8).toString('hex')}`);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   try {
-    const files = await spool(input, dir);
+    const files = await spool(input, dir).catch((err: Error) => { throw tarError(err); });
     const file = (p: string) => resolveFile(files, p);
     if (files.has('manifest.json')) return await loadDocker(host, file);
     if (files.has('index.json')) return await loadOci(host, file);
@@ -124,6 +124,13 @@ export async function loadImages(host: Host, input: Readable): Promise<{ loaded:
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** dockerd's words for an archive it cannot read (its untar runs in a child, hence the exit status). */
+function tarError(err: Error): Error {
+  const why = /Unexpected end of data/i.test(err.message) ? 'unexpected EOF'
+    : /Invalid tar header/i.test(err.message) ? 'archive/tar: invalid tar header' : undefined;
+  return why ? new InvalidParameter(`Error processing tar file(exit status 1): ${why}`, { cause: err }) : err;
 }
 
 type FileMap = Map<string, { path?: string; link?: string }>;

@@ -78,8 +78,10 @@ export const imageRoutes: Route[] = [
   route('GET', '/images/get', async (r) => save(r, r.query.all('names'))),
   route('POST', '/images/create', createImage),
   route('POST', '/images/load', async (r) => {
-    const progress = await r.backend.loadImages(r.body, { quiet: r.query.bool('quiet') }, r.ctx);
-    await streamJsonLines(r.res, progress, { ...PROGRESS, where: 'images/load' });
+    // dockerd answers 200 at once and reports any failure, an unreadable tar included, as an error line.
+    const backend = r.backend, ctx = r.ctx, body = r.body, quiet = r.query.bool('quiet');
+    const progress = (async function* () { yield* await backend.loadImages(body, { quiet }, ctx); })();
+    await streamJsonLines(r.res, progress, { ...PROGRESS, eagerHeaders: true, where: 'images/load' });
   }),
   route('POST', '/images/prune', async (r) => sendJson(r.res, 200, await r.backend.pruneImages(r.query.filters(), r.ctx))),
   route('GET', '/images/{name*}/get', async (r) => save(r, [name(r)])),

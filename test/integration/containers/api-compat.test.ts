@@ -94,3 +94,21 @@ test('--device-cgroup-rule is added to the container\'s device cgroup', { skip: 
   if (out.trim() === 'no-v1') return; // cgroup v2 has no devices.list to read back; runc enforces it through eBPF
   assert.match(out, /^c 7:128 rwm$/m);
 });
+
+test('load answers 200 and reports an unreadable archive in the stream, as dockerd', { skip: skipUnlessRoot }, async () => {
+  const r = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request({ socketPath: d.socket, path: '/v1.41/images/load', method: 'POST', agent: false, headers: { 'Content-Type': 'application/x-tar' } }, (res) => {
+      let text = '';
+      res.on('data', (b) => { text += b; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end('abc');
+  });
+  assert.equal(r.status, 200);
+  const msg = 'Error processing tar file(exit status 1): unexpected EOF';
+  assert.deepEqual(JSON.parse(r.body), { errorDetail: { message: msg }, error: msg });
+  const cli = d.docker(['load'], { input: Buffer.alloc(2048, 7) });
+  assert.equal(cli.code, 1);
+  assert.match(cli.stderr, /Error processing tar file\(exit status 1\): archive\/tar: invalid tar header/);
+});
