@@ -78,6 +78,15 @@ export class ImageStoreCore {
   }
 
   /**
+   * Commits the writable snapshot `key` as a layer on its parent: its diff is tarred once (stored as the
+   * layer blob, hashed for the diffID) and its upper dir becomes the layer (no second unpack).
+   */
+  async commitSnapshot(key: string): Promise<LayerInfo> {
+    const { digest } = await this.content.write(batched(this.snapshots.diffTar(key)));
+    return this.snapshots.adoptUpper(key, digest);
+  }
+
+  /**
    * Pull's ingestion: `tar` (uncompressed) is stored and unpacked at once; both only complete when its
    * sha256 is `diffId`, so a corrupt download never becomes a layer.
    */
@@ -211,6 +220,19 @@ export class ImageStoreCore {
     const liveDiffs = new Set(this.list().flatMap((i) => i.diffIds));
     for (const d of rec.diffIds) if (!liveDiffs.has(d)) await this.content.delete(d);
   }
+}
+
+/** Regroups a stream's small chunks (tar headers, small files) into ~1 MiB writes. */
+async function* batched(input: AsyncIterable<unknown>): AsyncGenerator<Buffer> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  for await (const c of input) {
+    const b = c as Buffer;
+    parts.push(b);
+    size += b.length;
+    if (size >= 1 << 20) { yield Buffer.concat(parts, size); parts = []; size = 0; }
+  }
+  if (size) yield Buffer.concat(parts, size);
 }
 
 function usersOf(opts: RemoveOptions, id: string): ContainerUse[] {

@@ -2,7 +2,7 @@
 // layer tar (`commit`), with overlay whiteouts turned back into AUFS `.wh.` entries the way Docker's overlay
 // whiteout converter writes them (whiteout -> empty file `.wh.<name>` mode 0600, opaque dir -> the dir plus
 // an empty `<dir>/.wh..wh..opq`).
-import { createReadStream, type Stats } from 'node:fs';
+import { createReadStream, readFileSync, type Stats } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -89,7 +89,9 @@ async function writeEntries(upper: string, pack: tar.Pack): Promise<void> {
         continue;
       }
       if (st.nlink > 1) links.set(st.ino, rel);
-      await addEntry(pack, { ...h, type: 'file', size: st.size }, createReadStream(path));
+      // Small files go in as one buffer: a stream per file costs more than the file.
+      if (st.size <= SMALL_FILE) await addBuffer(pack, { ...h, type: 'file', size: st.size }, st.size ? readFileSync(path) : EMPTY);
+      else await addEntry(pack, { ...h, type: 'file', size: st.size }, createReadStream(path));
     } else {
       const type = st.isCharacterDevice() ? 'character-device' : st.isBlockDevice() ? 'block-device' : 'fifo';
       await addEntry(pack, { ...h, type, devmajor: major(st.rdev), devminor: minor(st.rdev) });
@@ -110,6 +112,14 @@ function xattrPax(path: string): Record<string, string> | undefined {
     if (v) pax[`SCHILY.xattr.${name}`] = v.toString('utf8');
   }
   return Object.keys(pax).length ? pax : undefined;
+}
+
+const SMALL_FILE = 1 << 20;
+const EMPTY = Buffer.alloc(0);
+
+function addBuffer(pack: tar.Pack, header: TarHeader, body: Buffer): Promise<void> {
+  if (body.length !== header.size) throw new Error(`${header.name} changed size while being read`);
+  return new Promise((resolve, reject) => { pack.entry(header, body, (err) => (err ? reject(err) : resolve())); });
 }
 
 function addEntry(pack: tar.Pack, header: TarHeader, body?: Readable): Promise<void> {

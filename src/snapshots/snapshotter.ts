@@ -193,6 +193,37 @@ export class Snapshotter {
     });
   }
 
+  /**
+   * Commit without a second unpack (what containerd's overlay snapshotter does): the snapshot's upper dir,
+   * whose layer tar hashes to `diffId`, becomes the layer over the snapshot's parent; the snapshot is left
+   * unmounted with a fresh empty upper dir. A layer already present is reused.
+   */
+  async adoptUpper(key: string, diffId: string): Promise<LayerInfo> {
+    const parent = this.get(key).parent;
+    const id = computeChainId(parent, diffId);
+    await this.unmount(key);
+    return this.locks.run(`layer:${id}`, () => this.locks.run(key, async () => {
+      const have = this.layers.get(id);
+      if (have) return have;
+      const upper = join(layout.activeSnapshotDir(this.dataRoot, key), 'upper');
+      const tmp = join(layout.snapshotsTmpDir(this.dataRoot), randomBytes(8).toString('hex'));
+      try {
+        await mkdir(tmp, { mode: 0o755 });
+        await rename(upper, join(tmp, 'diff'));
+        await mkdir(upper, { mode: 0o755 });
+        const info: LayerInfo = { chainId: id, diffId, parent, size: await dirSize(join(tmp, 'diff')) };
+        await writeJsonAtomic(join(tmp, 'layer.json'), info);
+        await rename(tmp, layout.layerDir(this.dataRoot, hexOf(id)));
+        await fsyncDir(layout.layersDir(this.dataRoot));
+        this.layers.set(id, info);
+        return info;
+      } catch (err) {
+        await rm(tmp, { recursive: true, force: true });
+        throw err;
+      }
+    }));
+  }
+
   /** Bytes written by the container (SizeRw for `ps -s`). */
   async usage(key: string): Promise<number> {
     this.get(key);

@@ -3,7 +3,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { InvalidParameter, isNotFound } from '../../errors.js';
 import { familiarString, parseReference, withDefaultTag } from '../../images/index.js';
 import type * as T from '../parser/instruction-types.js';
@@ -17,6 +16,7 @@ import type { BuildContext } from './context.js';
 import { copyInto, resolveChown, resolveSources, sourcesHash } from './copy.js';
 import { BUILTIN_ARGS, Dispatcher, StageState } from './dispatch.js';
 import { resolveInContext } from './paths.js';
+import { ContextFS, HostFS, type SrcFS } from './src-fs.js';
 import { findStage, neededStages, splitStages, type Stage } from './stages.js';
 import type { StepHost } from './step-host.js';
 import type { BuildOptions, BuildPorts, Json, RunResult } from './types.js';
@@ -87,6 +87,7 @@ export class BuildRun implements StepHost {
   private readonly results = new Map<number, Promise<ImageState>>();
   private step = 0;
   private readonly tmp: string;
+  private readonly ctxFs: ContextFS;
 
   constructor(
     readonly ports: BuildPorts,
@@ -98,6 +99,7 @@ export class BuildRun implements StepHost {
     private readonly signal?: AbortSignal,
   ) {
     this.tmp = join(ports.dataRoot, 'build', 'tmp');
+    this.ctxFs = new ContextFS(ctx.index);
   }
 
   out(text: string): void { if (!this.opts.quiet) this.emit({ stream: text }); }
@@ -221,20 +223,17 @@ export class BuildRun implements StepHost {
 
   referenceArg(key: string): void { this.referenced.add(key); }
 
-  async inSnapshot(st: StageState, fn: (rootfs: string) => Promise<void>): Promise<Readable> {
+  async inSnapshot(st: StageState, fn: (rootfs: string) => Promise<void>, commit: (key: string) => Promise<void>): Promise<void> {
     const key = `build-${randomBytes(16).toString('hex')}`;
     const snaps = this.ports.snapshots;
     await snaps.prepare(key, st.img.chainId);
     try {
       await snaps.mount(key);
       try { await fn(snaps.mergedDir(key)); } finally { await snaps.unmount(key); }
-    } catch (err) {
+      await commit(key);
+    } finally {
       await snaps.remove(key).catch(() => undefined);
-      throw err;
     }
-    const tar = snaps.diffTar(key);
-    tar.once('close', () => void snaps.remove(key).catch(() => undefined));
-    return tar;
   }
 
   async mkdirInRoot(rootfs: string, path: string): Promise<void> {
@@ -244,13 +243,17 @@ export class BuildRun implements StepHost {
   async copy(st: StageState, ins: T.CopyInstruction | T.AddInstruction, d: Dispatcher): Promise<void> {
     const cmd = ins.kind === 'copy' ? 'COPY' : 'ADD';
     const from = ins.kind === 'copy' && ins.from ? d.word(st, ins.from) : undefined;
-    let srcRoot = this.ctx.dir;
+    let fs: SrcFS = this.ctxFs;
+    let srcRoot = '';
     let release = async (): Promise<void> => undefined;
-    if (from) ({ root: srcRoot, release } = await this.mountFrom(from, ins.line));
+    if (from) {
+      ({ root: srcRoot, release } = await this.mountFrom(from, ins.line));
+      fs = new HostFS(srcRoot);
+    }
     try {
       const scratch = await mkdtemp(join(this.tmp, 'copy-'));
       try {
-        const sources = await resolveSources(srcRoot, ins.sources.map((s) => d.word(st, s)), cmd, scratch);
+        const sources = await resolveSources(fs, srcRoot, ins.sources.map((s) => d.word(st, s)), cmd, scratch);
         const destWord = d.word(st, ins.dest);
         let dest = destWord;
         if (!dest.startsWith('/')) {
@@ -261,11 +264,10 @@ export class BuildRun implements StepHost {
         const mode = ins.chmod ? parseInt(ins.chmod, 8) : undefined;
         if (ins.chmod && (Number.isNaN(mode) || !/^[0-7]+$/.test(ins.chmod))) throw new InvalidParameter(`invalid chmod parameter: ${ins.chmod}`);
         const chown = ins.chown ? d.word(st, ins.chown) : undefined;
-        const layer = await this.inSnapshot(st, async (rootfs) => {
+        await this.inSnapshot(st, async (rootfs) => {
           const ids = await resolveChown(rootfs, chown);
           await copyInto(rootfs, sources, dest, cmd, { ...ids, mode }, scratch);
-        });
-        await d.commit(st, probe, { layer });
+        }, (snapshot) => d.commit(st, probe, { snapshot }));
       } finally {
         await rm(scratch, { recursive: true, force: true });
       }

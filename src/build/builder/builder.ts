@@ -52,7 +52,7 @@ export class Builder {
         const code = err instanceof BuildStepError ? err.code : undefined;
         q.push({ errorDetail: code !== undefined ? { code, message: err.message } : { message: err.message }, error: err.message });
       },
-    ).finally(async () => { await ctx.close(); q.end(); });
+    ).finally(async () => { await this.cache.flush().catch(() => undefined); await ctx.close(); q.end(); });
     return q;
   }
 

@@ -3,7 +3,6 @@
 // layer appended to rootfs unless it is the empty tar (then the entry is marked empty_layer), `container`
 // and container_config describing the step, config the state after it.
 import { randomBytes } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import { DOCKER_VERSION, goContainerConfig, goJson, nowRfc3339Nano, sortedKeys, type ImageConfig, type ImageRecord } from '../../images/index.js';
 import type { BuildPorts, Json } from './types.js';
 
@@ -34,16 +33,16 @@ export interface CommitInput {
   containerConfig: Json;
   containerId?: string;
   author?: string;
-  /** The step's layer tar; undefined for metadata-only steps. */
-  layer?: Readable;
+  /** The writable snapshot holding the step's changes; undefined for metadata-only steps. */
+  snapshot?: string;
 }
 
 export async function commitStep(ports: BuildPorts, input: CommitInput): Promise<ImageRecord> {
   const { parent } = input;
   let diffIds = parent.diffIds;
   let empty = true;
-  if (input.layer) {
-    const info = await ports.images.ingestLayer(parent.chainId, input.layer);
+  if (input.snapshot) {
+    const info = await ports.images.commitSnapshot(input.snapshot);
     if (info.diffId !== EMPTY_TAR_DIFF_ID) { diffIds = [...diffIds, info.diffId]; empty = false; }
   }
   const created = nowRfc3339Nano();

@@ -1,15 +1,18 @@
-// The build context: the client's tar (plain or compressed) streamed onto disk under <root>/build/tmp, never
-// held in memory, then .dockerignore applied the way dockerd's remotecontext does (the Dockerfile and
-// .dockerignore are read first and removed afterwards if the patterns exclude them).
-import { mkdtemp, readFile, readdir, rm, lstat, mkdir } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+// The build context: the client's tar (plain or compressed) streamed onto disk under <root>/build/tmp as one
+// file, never held in memory and never unpacked (context-index.ts), then .dockerignore applied to the index
+// the way dockerd's remotecontext does (the Dockerfile and .dockerignore are read first and dropped afterwards
+// if the patterns exclude them).
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { InvalidParameter, SystemError } from '../../errors.js';
-import { decompress, unpackTar } from '../../snapshots/index.js';
+import { decompress } from '../../snapshots/index.js';
 import { IgnoreMatcher, readIgnoreFile } from '../../units/index.js';
-import { resolveInContext } from './paths.js';
+import { ContextIndex } from './context-index.js';
 
 export interface BuildContext {
+  index: ContextIndex;
+  /** A scratch directory of this build (downloads, unpacked archives). */
   dir: string;
   dockerfileText: string;
   dockerfileName: string;
@@ -19,21 +22,22 @@ export interface BuildContext {
 export async function receiveContext(tmpRoot: string, body: Readable, dockerfile: string): Promise<BuildContext> {
   await mkdir(tmpRoot, { recursive: true });
   const dir = await mkdtemp(join(tmpRoot, 'ctx-'));
-  const close = () => rm(dir, { recursive: true, force: true });
+  let index: ContextIndex | undefined;
+  const close = () => { index?.close(); return rm(dir, { recursive: true, force: true }); };
   try {
-    await unpackTar(await decompress(body), dir);
+    const ix = await ContextIndex.receive(await decompress(body), join(dir, 'context.tar'));
+    index = ix;
     const name = dockerfile || 'Dockerfile';
-    const dfPath = await resolveInContext(dir, name, true).catch(() => undefined);
-    let text: string | undefined;
-    if (dfPath) text = await readFile(dfPath, 'utf8').catch(() => undefined);
-    if (text === undefined && !dockerfile) {
-      // dockerd also accepts a lower-case dockerfile when none was named.
-      const alt = await resolveInContext(dir, 'dockerfile', true).catch(() => undefined);
-      if (alt) text = await readFile(alt, 'utf8').catch(() => undefined);
-    }
+    const read = (n: string): string | undefined => {
+      const e = ix.get(ix.resolve(n, true));
+      return e && (e.kind === 'file' || e.kind === 'link') ? ix.readText(e) : undefined;
+    };
+    let text = read(name);
+    // dockerd also accepts a lower-case dockerfile when none was named.
+    if (text === undefined && !dockerfile) text = read('dockerfile');
     if (text === undefined) throw new SystemError(`Cannot locate specified Dockerfile: ${name}`);
-    await applyDockerignore(dir, name);
-    return { dir, dockerfileText: text, dockerfileName: name, close };
+    applyDockerignore(ix);
+    return { index: ix, dir, dockerfileText: text, dockerfileName: name, close };
   } catch (err) {
     await close();
     if (err instanceof InvalidParameter || err instanceof SystemError) throw err;
@@ -41,24 +45,24 @@ export async function receiveContext(tmpRoot: string, body: Readable, dockerfile
   }
 }
 
-async function applyDockerignore(dir: string, dockerfile: string): Promise<void> {
-  const text = await readFile(join(dir, '.dockerignore'), 'utf8').catch(() => undefined);
-  if (text === undefined) return;
-  const m = new IgnoreMatcher(readIgnoreFile(text));
+function applyDockerignore(index: ContextIndex): void {
+  const e = index.get('.dockerignore');
+  if (!e || e.kind !== 'file') return;
+  const m = new IgnoreMatcher(readIgnoreFile(index.readText(e)));
   if (m.empty) return;
-  const walk = async (rel: string): Promise<void> => {
-    for (const name of await readdir(join(dir, rel))) {
+  const walk = (rel: string): void => {
+    for (const name of index.list(rel)) {
       const r = rel ? `${rel}/${name}` : name;
-      const st = await lstat(join(dir, r));
+      const ent = index.get(r);
+      if (!ent) continue;
       if (m.matches(r)) {
         // An excluded directory may still hold re-included ("!") paths.
-        if (st.isDirectory() && m.hasExclusions) { await walk(r); continue; }
-        await rm(join(dir, r), { recursive: true, force: true });
+        if (ent.kind === 'dir' && m.hasExclusions) { walk(r); continue; }
+        index.remove(r);
         continue;
       }
-      if (st.isDirectory()) await walk(r);
+      if (ent.kind === 'dir') walk(r);
     }
   };
-  await walk('');
-  void posix; void dockerfile;
+  walk('');
 }

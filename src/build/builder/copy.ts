@@ -5,22 +5,25 @@
 // created; owners become 0:0 unless --chown (names looked up in the image's /etc/passwd and /etc/group);
 // modes and mtimes are kept; ADD unpacks local tar archives (also gz/bz2/xz) and downloads URLs.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, type Stats } from 'node:fs';
-import { chmod, copyFile, lchown, lstat, lutimes, mkdir, mkdtemp, open, readFile, readdir, readlink, rm, stat, symlink, utimes } from 'node:fs/promises';
+import { createWriteStream, lchownSync, chmodSync, lstatSync, lutimesSync, mkdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm, utimes } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { basename, dirname, join, posix } from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidParameter } from '../../errors.js';
 import { decompress, unpackTar } from '../../snapshots/index.js';
 import { resolveInContext } from './paths.js';
+import { HostFS, type SrcFS, type SrcStat } from './src-fs.js';
 
 export interface Source {
-  /** Host path of the source (already resolved in its root). */
-  path: string;
+  fs: SrcFS;
+  /** The source's key in `fs` (symlinks already resolved in scope). */
+  key: string;
   /** Name used when the destination is a directory. */
   name: string;
-  st: Stats;
+  st: SrcStat;
   hash: string;
   /** ADD: unpack this archive instead of copying it. */
   archive: boolean;
@@ -32,8 +35,8 @@ const GLOB = /[*?[]/;
 
 function cmdErr(cmd: string, msg: string): InvalidParameter { return new InvalidParameter(`${cmd} failed: ${msg}`); }
 
-/** Resolves and hashes the sources of one COPY/ADD. `tmp` holds downloads. */
-export async function resolveSources(root: string, patterns: string[], cmd: 'COPY' | 'ADD', tmp: string): Promise<Source[]> {
+/** Resolves and hashes the sources of one COPY/ADD read from `fs` (rooted at `root`). `tmp` holds downloads. */
+export async function resolveSources(fs: SrcFS, root: string, patterns: string[], cmd: 'COPY' | 'ADD', tmp: string): Promise<Source[]> {
   const out: Source[] = [];
   for (const pat of patterns) {
     if (cmd === 'ADD' && /^https?:\/\//.test(pat)) { out.push(await download(pat, tmp)); continue; }
@@ -41,23 +44,23 @@ export async function resolveSources(root: string, patterns: string[], cmd: 'COP
     if (GLOB.test(clean)) {
       const re = globRegex(clean);
       const matched: string[] = [];
-      await walkRel(root, '', (rel) => { if (re.test(rel)) matched.push(rel); });
-      for (const rel of matched) out.push(await source(root, rel, cmd));
+      await walkRel(fs, root, '', (rel) => { if (re.test(rel)) matched.push(rel); });
+      for (const rel of matched) out.push(await source(fs, rel, cmd));
       continue;
     }
-    out.push(await source(root, clean, cmd, pat));
+    out.push(await source(fs, clean, cmd, pat));
   }
   if (out.length === 0) throw cmdErr(cmd, 'no source files were specified');
   return out;
 }
 
-async function source(root: string, rel: string, cmd: string, orig = rel): Promise<Source> {
-  const path = await resolveInContext(root, rel, true);
-  const st = await lstat(path).catch(() => undefined);
+async function source(fs: SrcFS, rel: string, cmd: string, orig = rel): Promise<Source> {
+  const key = await fs.resolve(rel, true);
+  const st = await fs.lstat(key);
   if (!st) throw cmdErr(cmd, `file not found in build context or excluded by .dockerignore: stat ${orig}: file does not exist`);
-  const hash = st.isDirectory() ? `dir:${await hashDir(path)}` : `file:${await hashFile(path, st)}`;
-  const archive = cmd === 'ADD' && st.isFile() && (await isArchive(path));
-  return { path, name: basename(rel) || basename(path), st, hash, archive };
+  const hash = st.kind === 'dir' ? `dir:${await fs.hashDir(key)}` : `file:${await fs.hashFile(key)}`;
+  const archive = cmd === 'ADD' && st.kind === 'file' && (await isArchive(fs.readStream(key)));
+  return { fs, key, name: posix.basename(rel) || posix.basename(key) || basename(key), st, hash, archive };
 }
 
 function globRegex(pattern: string): RegExp {
@@ -78,54 +81,30 @@ function globRegex(pattern: string): RegExp {
   return new RegExp(`${re}$`);
 }
 
-async function walkRel(root: string, rel: string, fn: (rel: string) => void): Promise<void> {
-  for (const name of (await readdir(join(root, rel))).sort()) {
+async function walkRel(fs: SrcFS, key: string, rel: string, fn: (rel: string) => void): Promise<void> {
+  for (const name of await fs.readdir(key)) {
     const r = rel ? `${rel}/${name}` : name;
     fn(r);
-    const st = await lstat(join(root, r));
-    if (st.isDirectory()) await walkRel(root, r, fn);
+    const k = fs.child(key, name);
+    if ((await fs.lstat(k))?.kind === 'dir') await walkRel(fs, k, r, fn);
   }
-}
-
-/** Content and the metadata that matters (type, mode, size, link target); never mtimes. */
-async function hashFile(path: string, st: Stats): Promise<string> {
-  const h = createHash('sha256');
-  h.update(`${st.mode.toString(8)} ${st.size}\n`);
-  if (st.isSymbolicLink()) h.update(await readlink(path));
-  else if (st.isFile()) await pipeline(createReadStream(path), h, { end: false });
-  return h.digest('hex');
-}
-
-async function hashDir(dir: string): Promise<string> {
-  const h = createHash('sha256');
-  const rels: string[] = [];
-  await walkRel(dir, '', (r) => rels.push(r));
-  for (const r of rels) {
-    const p = join(dir, r);
-    const st = await lstat(p);
-    h.update(`${r}\0${st.isDirectory() ? `d${st.mode.toString(8)}` : await hashFile(p, st)}\n`);
-  }
-  return h.digest('hex');
 }
 
 export function sourcesHash(sources: Source[]): string {
   if (sources.length === 1) return sources[0]!.hash;
-  const h = createHash('sha256');
-  for (const s of sources) h.update(`${s.hash}\n`);
-  return `multi:${h.digest('hex')}`;
+  // dockerd's hashStringSlice("multi", ...): the hashes in order, joined by ",".
+  return `multi:${createHash('sha256').update(sources.map((s) => s.hash).join(',')).digest('hex')}`;
 }
 
-async function isArchive(path: string): Promise<boolean> {
-  const fh = await open(path, 'r');
+async function isArchive(stream: Readable): Promise<boolean> {
+  let head = Buffer.alloc(0);
   try {
-    const buf = Buffer.alloc(512);
-    const { bytesRead } = await fh.read(buf, 0, 512, 0);
-    const head = buf.subarray(0, bytesRead);
-    if (head[0] === 0x1f && head[1] === 0x8b) return true;
-    if (head.subarray(0, 3).toString('latin1') === 'BZh') return true;
-    if (head[0] === 0xfd && head.subarray(1, 6).toString('latin1') === '7zXZ\0') return true;
-    return bytesRead >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar';
-  } finally { await fh.close(); }
+    for await (const c of stream) { head = Buffer.concat([head, c as Buffer]); if (head.length >= 512) break; }
+  } finally { stream.destroy(); }
+  if (head[0] === 0x1f && head[1] === 0x8b) return true;
+  if (head.subarray(0, 3).toString('latin1') === 'BZh') return true;
+  if (head[0] === 0xfd && head.subarray(1, 6).toString('latin1') === '7zXZ\0') return true;
+  return head.length >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar';
 }
 
 async function download(url: string, tmp: string): Promise<Source> {
@@ -149,8 +128,9 @@ async function download(url: string, tmp: string): Promise<Source> {
   });
   await chmod(path, 0o600);
   if (lastModified) { const t = new Date(lastModified); if (!Number.isNaN(t.getTime())) await utimes(path, t, t); }
-  const st = await lstat(path);
-  return { path, name, st, hash: `file:${await hashFile(path, st)}`, archive: false, url: true };
+  const fs = new HostFS(dir);
+  const st = (await fs.lstat(path))!;
+  return { fs, key: path, name, st, hash: `file:${await fs.hashFile(path)}`, archive: false, url: true };
 }
 
 export interface CopyOptions {
@@ -160,6 +140,8 @@ export interface CopyOptions {
   mode?: number;
 }
 
+type TreeOptions = CopyOptions & { keepOwner?: boolean };
+
 /** Copies the sources into `rootfs` at `dest` (absolute in the image, trailing slash kept). */
 export async function copyInto(rootfs: string, sources: Source[], dest: string, cmd: string, opts: CopyOptions, tmp: string): Promise<void> {
   const destIsDir = dest.endsWith('/');
@@ -168,67 +150,70 @@ export async function copyInto(rootfs: string, sources: Source[], dest: string, 
   }
   for (const src of sources) {
     const target = await resolveInContext(rootfs, dest, true);
-    if (src.st.isDirectory()) {
-      await mkdirOwned(rootfs, target, opts);
-      await copyTree(src.path, target, opts);
+    if (src.st.kind === 'dir') {
+      mkdirOwned(rootfs, target, opts);
+      await copyTree(src.fs, src.key, target, opts);
       continue;
     }
     if (src.archive) {
       const scratch = await mkdtemp(join(tmp, 'untar-'));
       try {
-        await unpackTar(await decompress(createReadStream(src.path)), scratch);
-        await mkdirOwned(rootfs, target, opts);
-        await copyTree(scratch, target, { ...opts, keepOwner: true });
+        await unpackTar(await decompress(src.fs.readStream(src.key)), scratch);
+        mkdirOwned(rootfs, target, opts);
+        await copyTree(new HostFS(scratch), scratch, target, { ...opts, keepOwner: true });
       } finally { await rm(scratch, { recursive: true, force: true }); }
       continue;
     }
-    const existing = await stat(target).catch(() => undefined);
-    const file = destIsDir || existing?.isDirectory() ? join(target, src.name) : target;
-    await mkdirOwned(rootfs, dirname(file), opts);
-    await copyEntry(src.path, file, src.st, opts);
+    let existing: boolean;
+    try { existing = statSync(target).isDirectory(); } catch { existing = false; }
+    const file = destIsDir || existing ? join(target, src.name) : target;
+    mkdirOwned(rootfs, dirname(file), opts);
+    await copyEntry(src.fs, src.key, file, src.st, opts);
   }
 }
 
-async function mkdirOwned(rootfs: string, dir: string, opts: CopyOptions): Promise<void> {
+const lstatOrUndef = (p: string) => lstatSync(p, { throwIfNoEntry: false });
+
+// Destination writes are synchronous: thousands of small files cost a few syscalls each, and a round trip
+// through libuv's thread pool per call would cost more than the calls themselves.
+function mkdirOwned(rootfs: string, dir: string, opts: CopyOptions): void {
   const missing: string[] = [];
-  for (let d = dir; d.length > rootfs.length && !(await lstat(d).catch(() => undefined)); d = dirname(d)) missing.unshift(d);
+  for (let d = dir; d.length > rootfs.length && !lstatOrUndef(d); d = dirname(d)) missing.unshift(d);
   for (const d of missing) {
-    await mkdir(d, { mode: 0o755 });
-    await chmod(d, 0o755);
-    await lchown(d, opts.uid, opts.gid);
+    mkdirSync(d, { mode: 0o755 });
+    chmodSync(d, 0o755);
+    lchownSync(d, opts.uid, opts.gid);
   }
 }
 
-async function copyTree(from: string, to: string, opts: CopyOptions & { keepOwner?: boolean }): Promise<void> {
-  for (const name of await readdir(from)) {
-    const s = join(from, name);
+async function copyTree(fs: SrcFS, from: string, to: string, opts: TreeOptions): Promise<void> {
+  for (const name of await fs.readdir(from)) {
+    const s = fs.child(from, name);
     const d = join(to, name);
-    const st = await lstat(s);
-    if (st.isDirectory()) {
-      const ex = await lstat(d).catch(() => undefined);
-      if (ex && !ex.isDirectory()) await rm(d, { recursive: true, force: true });
-      if (!ex || !ex.isDirectory()) await mkdir(d);
-      await copyTree(s, d, opts);
-      await applyMeta(d, st, opts);
-    } else await copyEntry(s, d, st, opts);
+    const st = await fs.lstat(s);
+    if (!st) continue;
+    if (st.kind === 'dir') {
+      const ex = lstatOrUndef(d);
+      if (ex && !ex.isDirectory()) rmSync(d, { recursive: true, force: true });
+      if (!ex || !ex.isDirectory()) mkdirSync(d);
+      await copyTree(fs, s, d, opts);
+      applyMeta(d, st, opts);
+    } else await copyEntry(fs, s, d, st, opts);
   }
 }
 
-async function copyEntry(s: string, d: string, st: Stats, opts: CopyOptions & { keepOwner?: boolean }): Promise<void> {
-  const ex = await lstat(d).catch(() => undefined);
-  if (ex) await rm(d, { recursive: true, force: true });
-  if (st.isSymbolicLink()) await symlink(await readlink(s), d);
-  else if (st.isFile()) await copyFile(s, d);
+async function copyEntry(fs: SrcFS, s: string, d: string, st: SrcStat, opts: TreeOptions): Promise<void> {
+  if (lstatOrUndef(d)) rmSync(d, { recursive: true, force: true });
+  if (st.kind === 'symlink') symlinkSync(await fs.readlink(s), d);
+  else if (st.kind === 'file') await fs.writeFile(s, d);
   else return; // devices, fifos and sockets are not copied from a context
-  await applyMeta(d, st, opts);
+  applyMeta(d, st, opts);
 }
 
-async function applyMeta(d: string, st: Stats, opts: CopyOptions & { keepOwner?: boolean }): Promise<void> {
-  const uid = opts.keepOwner ? st.uid : opts.uid;
-  const gid = opts.keepOwner ? st.gid : opts.gid;
-  await lchown(d, uid, gid);
-  if (!st.isSymbolicLink()) await chmod(d, opts.mode ?? (st.mode & 0o7777));
-  await lutimes(d, st.atime, st.mtime);
+function applyMeta(d: string, st: SrcStat, opts: TreeOptions): void {
+  lchownSync(d, opts.keepOwner ? st.uid : opts.uid, opts.keepOwner ? st.gid : opts.gid);
+  if (st.kind !== 'symlink') chmodSync(d, opts.mode ?? st.perm);
+  lutimesSync(d, st.mtime, st.mtime);
 }
 
 /** --chown=user[:group]: numbers as they are, names looked up in the image's passwd and group files. */

@@ -176,11 +176,11 @@ export class Dispatcher {
     this.host.out(`Removing intermediate container ${cid.slice(0, 12)}\n`);
   }
 
-  async commit(st: StageState, probe: Json, o: { containerId?: string; hostname?: boolean; layer?: import('node:stream').Readable }): Promise<void> {
+  async commit(st: StageState, probe: Json, o: { containerId?: string; hostname?: boolean; snapshot?: string }): Promise<void> {
     const parentId = st.img.imageId;
     const containerConfig = { ...probe, Hostname: o.hostname && o.containerId ? o.containerId.slice(0, 12) : '', Image: parentId };
     const config = { ...st.runConfig, Image: parentId };
-    const rec = await commitStep(this.host.ports, { parent: st.img, config, containerConfig, containerId: o.containerId, author: st.author, layer: o.layer });
+    const rec = await commitStep(this.host.ports, { parent: st.img, config, containerConfig, containerId: o.containerId, author: st.author, snapshot: o.snapshot });
     await this.host.remember(BuildCache.key(parentId, probe), rec.id);
     st.adopt(rec);
   }
@@ -207,8 +207,7 @@ export class Dispatcher {
     if (await this.host.tryCache(st, probe)) return;
     const cid = newContainerId();
     this.host.out(` ---> Running in ${cid.slice(0, 12)}\n`);
-    const layer = await this.host.inSnapshot(st, async (rootfs) => { await this.host.mkdirInRoot(rootfs, wd); });
-    await this.commit(st, probe, { containerId: cid, hostname: true, layer });
+    await this.host.inSnapshot(st, (rootfs) => this.host.mkdirInRoot(rootfs, wd), (snapshot) => this.commit(st, probe, { containerId: cid, hostname: true, snapshot }));
     this.host.out(`Removing intermediate container ${cid.slice(0, 12)}\n`);
   }
 
@@ -229,7 +228,7 @@ export class Dispatcher {
       await this.host.failedContainer(res);
       throw new BuildStepError(`The command '${cmd.join(' ')}' returned a non-zero code: ${res.exitCode}`, res.exitCode);
     }
-    await this.commit(st, probe, { containerId: res.containerId, layer: this.host.ports.snapshots.diffTar(res.snapshotKey) });
+    await this.commit(st, probe, { containerId: res.containerId, snapshot: res.snapshotKey });
     this.host.out(`Removing intermediate container ${res.containerId.slice(0, 12)}\n`);
     await res.remove();
   }
