@@ -170,7 +170,7 @@ test('the real docker client (classic builder) builds against wharfd and prints 
   // file-type bits from the context's tar modes, so dockerd, and wharfd, checksum its COPY sources apart).
   ok(d.wharf(['build', '-t', 'dk:2', '--build-arg', 'V=2', dir]));
   const w = ok(d.wharf(['build', '-t', 'dk:2', '--build-arg', 'V=2', dir]));
-  const r = d.docker(['build', '-t', 'dk:1', '--build-arg', 'V=2', dir]);
+  const r = d.docker(['build', '-t', 'dk:2', '--build-arg', 'V=2', dir]);
   assert.equal(r.code, 0, r.stderr);
   const ids = (s: string) => s.replace(/[0-9a-f]{12}/g, 'ID');
   assert.equal(ids(r.stdout), ids(w));
