@@ -2,7 +2,7 @@
 // bind-mounted by the runtime, as Docker does (so a container's edits don't reach the image).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../store/index.js';
+import { replaceFile } from '../store/index.js';
 
 export interface EtcOptions {
   hostname: string;
@@ -55,14 +55,18 @@ export function resolvConf(host: string, opts: EtcOptions): string {
   return out.join('\n') + '\n';
 }
 
+/**
+ * Written at every start, before the process exists, so they need no fsync (a crash means another start,
+ * which writes them again); the rename still keeps a reader from seeing half a file.
+ */
 export async function writeEtcFiles(dir: string, opts: EtcOptions): Promise<void> {
-  const hostResolv = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
-  if (opts.networkMode === 'host') {
-    const hostHosts = await readFile('/etc/hosts', 'utf8').catch(() => hostsFile(opts));
-    await writeFileAtomic(join(dir, 'hosts'), hostHosts);
-  } else {
-    await writeFileAtomic(join(dir, 'hosts'), hostsFile(opts));
-  }
-  await writeFileAtomic(join(dir, 'resolv.conf'), resolvConf(hostResolv, opts));
-  await writeFileAtomic(join(dir, 'hostname'), `${opts.hostname}\n`);
+  const hosts = opts.networkMode === 'host'
+    ? readFile('/etc/hosts', 'utf8').catch(() => hostsFile(opts))
+    : Promise.resolve(hostsFile(opts));
+  const resolv = readFile('/etc/resolv.conf', 'utf8').catch(() => '').then((host) => resolvConf(host, opts));
+  await Promise.all([
+    hosts.then((text) => replaceFile(join(dir, 'hosts'), text)),
+    resolv.then((text) => replaceFile(join(dir, 'resolv.conf'), text)),
+    replaceFile(join(dir, 'hostname'), `${opts.hostname}\n`),
+  ]);
 }

@@ -227,7 +227,9 @@ export class ContainerManager {
       this.health?.stop(rec);
       rec.State = { ...rec.State, Status: restart ? 'restarting' : 'exited', Pid: 0, ExitCode: status.exitCode, OOMKilled: status.oomKilled, FinishedAt: finishedAt };
       await this.cleanupAfterStop(rec);
-      await this.store.save(rec);
+      // An auto-remove container is deleted next: its "exited" record need not reach the disk first (after a
+      // crash in between, the daemon's start finds it "running" without a process and removes it then).
+      if (restart || !rec.HostConfig.AutoRemove) await this.store.save(rec);
       return { restart };
     });
     if (!applied) return;
@@ -266,11 +268,19 @@ export class ContainerManager {
     for (const rm of this.restarts.values()) rm.cancel();
   }
 
+  /**
+   * The three releases are independent (runc's state and cgroups, the host's mounts, the network sandbox)
+   * and each is idempotent, so they run side by side: a stop costs the slowest of them, not their sum.
+   */
   private async cleanupAfterStop(rec: ContainerRecord): Promise<void> {
-    await this.deps.runtime.delete(rec.Id).catch((err) => { if (!isNotFound(err)) warn('containers', `runtime delete ${rec.Id}: ${err.message}`); });
-    await this.deps.snapshots.unmount(rec.Id).catch((err) => warn('containers', `unmount ${rec.Id}: ${err.message}`));
-    await releaseMounts(rec, this.deps.volumes);
-    await this.deps.network?.teardown(rec.Id).catch((err) => warn('containers', `network teardown ${rec.Id}: ${err.message}`));
+    await Promise.all([
+      this.deps.runtime.delete(rec.Id).catch((err) => { if (!isNotFound(err)) warn('containers', `runtime delete ${rec.Id}: ${err.message}`); }),
+      (async () => {
+        await this.deps.snapshots.unmount(rec.Id).catch((err) => warn('containers', `unmount ${rec.Id}: ${err.message}`));
+        await releaseMounts(rec, this.deps.volumes);
+      })(),
+      this.deps.network?.teardown(rec.Id).catch((err) => warn('containers', `network teardown ${rec.Id}: ${err.message}`)),
+    ]);
   }
 
   async kill(ref: string, signal = 'SIGKILL'): Promise<void> {

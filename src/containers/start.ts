@@ -41,10 +41,23 @@ export async function startProcess(m: ContainerManager, rec: ContainerRecord, on
   const { runtime, snapshots } = m.deps;
   const dir = m.store.dir(rec.Id);
   const rootfs = m.rootfs(rec.Id);
-  await mkdir(rootfs, { recursive: true });
-  await snapshots.mount(rec.Id, rootfs);
   const netMode = rec.HostConfig.NetworkMode === 'default' ? 'bridge' : rec.HostConfig.NetworkMode;
-  const { ns: net, ip } = await networkFor(m, rec, netMode);
+  // The network sandbox (a few `ip` processes) is set up while the rootfs is mounted and read; both are
+  // awaited before either failure is reported, so the caller's cleanup never races a half-done step.
+  const network = networkFor(m, rec, netMode);
+  const fs = (async () => {
+    await mkdir(rootfs, { recursive: true });
+    await snapshots.mount(rec.Id, rootfs);
+    const userMounts = await setupMounts(rec, rootfs, m.deps.volumes);
+    const resolved = await runtime.resolveUser(rootfs, rec.Config.User);
+    const groups = await extraGroups(rootfs, rec.HostConfig.GroupAdd as string[] | null);
+    return { userMounts, user: { ...resolved, additionalGids: [...new Set([...resolved.additionalGids, ...groups])] } };
+  })();
+  const [netResult, fsResult] = await Promise.allSettled([network, fs]);
+  if (netResult.status === 'rejected') throw netResult.reason;
+  if (fsResult.status === 'rejected') throw fsResult.reason;
+  const { ns: net, ip } = netResult.value;
+  const { userMounts, user } = fsResult.value;
   await writeEtcFiles(dir, {
     hostname: rec.Config.Hostname,
     domainname: rec.Config.Domainname,
@@ -55,10 +68,7 @@ export async function startProcess(m: ContainerManager, rec: ContainerRecord, on
     dnsSearch: rec.HostConfig.DnsSearch as string[],
     dnsOptions: rec.HostConfig.DnsOptions as string[],
   });
-  const userMounts = await setupMounts(rec, rootfs, m.deps.volumes);
   const hc = rec.HostConfig;
-  const resolved = await runtime.resolveUser(rootfs, rec.Config.User);
-  const user = { ...resolved, additionalGids: [...new Set([...resolved.additionalGids, ...await extraGroups(rootfs, hc.GroupAdd as string[] | null)])] };
   const devices = deviceSpecs(hc.Devices as DeviceMapping[] | null);
   const spec = runtime.buildSpec({
     id: rec.Id,

@@ -11,7 +11,7 @@ import { run } from '../sys/index.js';
 import { contains, defaultPools, formatCidr, formatIp, hostRoutes, macFor, overlaps, parseCidr, parseIp, size, type Cidr } from './addr.js';
 import { canBind, freePort } from './host-ports.js';
 import { applyRules, ensureJumps, renderRules, type BridgeRule, type PortRule } from './iptables.js';
-import { addVeth, createNetns, deleteLink, deleteNetns, ensureBridge, linkExists, setDefaultRoute, writeSysctl } from './netlink.js';
+import { addVeth, createSandbox, deleteLink, ensureBridge, linkExists, removeSandbox, setDefaultRoute, writeSysctl } from './netlink.js';
 import { isPredefined, listFilter, pruneFilter, type Filters } from './network-filters.js';
 
 export interface NetworkRecord {
@@ -370,15 +370,11 @@ export class NetworkManager {
       await this.save();
     });
     try {
-      await createNetns(sb.Netns);
       const gw = this.gatewayEndpoint(sb);
-      let first = true;
-      for (const ep of Object.values(sb.Endpoints)) {
+      await createSandbox(sb.Netns, Object.values(sb.Endpoints).map((ep) => {
         const net = this.network(ep.NetworkID);
-        await addVeth(sb.Netns, { hostName: ep.HostVeth, ifName: ep.IfName, bridge: net.Bridge!, mac: ep.Mac, cidr: `${ep.IP}/${ep.Prefix}`, gateway: ep === gw ? ep.Gateway : undefined, hairpin: sb.Ports.length > 0 }, first);
-        first = false;
-      }
-      if (nets.length === 0) await addLoopbackOnly(sb.Netns);
+        return { hostName: ep.HostVeth, ifName: ep.IfName, bridge: net.Bridge!, mac: ep.Mac, cidr: `${ep.IP}/${ep.Prefix}`, gateway: ep === gw ? ep.Gateway : undefined, hairpin: sb.Ports.length > 0 };
+      }));
       if (sb.Ports.length) await this.locked(() => this.applyRules());
     } catch (err) {
       await this.teardown(req.containerId).catch(() => undefined);
@@ -399,8 +395,7 @@ export class NetworkManager {
     if (!sb) return;
     delete this.state.sandboxes[containerId];
     await this.save();
-    for (const ep of Object.values(sb.Endpoints)) await deleteLink(ep.HostVeth);
-    await deleteNetns(sb.Netns);
+    await removeSandbox(sb.Netns, Object.values(sb.Endpoints).map((ep) => ep.HostVeth));
     if (sb.Ports.length) await this.applyRules();
     for (const ep of Object.values(sb.Endpoints)) {
       const net = this.state.networks.find((n) => n.Id === ep.NetworkID);
@@ -653,11 +648,6 @@ export class NetworkManager {
 
   /** Re-applies the chains (after a restart, the state is the truth). */
   async restore(): Promise<void> { await this.locked(() => this.applyRules()); }
-}
-
-
-async function addLoopbackOnly(netns: string): Promise<void> {
-  await run(['ip', '-n', netns, 'link', 'set', 'lo', 'up']);
 }
 
 /** Several daemons may pick subnets at once: a lock directory under /run makes pick-and-create atomic. */

@@ -1,5 +1,7 @@
 // Kernel plumbing through iproute2: bridges, veth pairs and network namespaces. Each step batches its
-// commands into one `ip -batch` process (a container's whole sandbox costs three short processes).
+// commands into one `ip -batch` process: a container's sandbox costs two short processes to set up (one in
+// the host's namespace that also creates the named namespace, one inside it: `ip -batch` cannot switch
+// namespaces between lines) and one to tear down.
 import { existsSync } from 'node:fs';
 import { run } from '../sys/index.js';
 
@@ -73,6 +75,45 @@ export async function addVeth(netns: string, v: VethSpec, firstInNs: boolean): P
     `link set ${v.ifName} up`,
     ...(v.gateway ? [`route add default via ${v.gateway} dev ${v.ifName}`] : []),
   ], netns);
+}
+
+/**
+ * A container's sandbox in two `ip` processes: the named namespace and every veth pair (host end on its
+ * bridge, container end moved in) from the host side, then loopback, addresses and the default route from
+ * inside. `ip netns add` in a batch returns to the original namespace before the next line.
+ */
+export async function createSandbox(netns: string, veths: VethSpec[]): Promise<string> {
+  await batch([
+    `netns add ${netns}`,
+    ...veths.flatMap((v) => [
+      `link add ${v.hostName} type veth peer name ${v.ifName} address ${v.mac} netns ${netns}`,
+      `link set ${v.hostName} master ${v.bridge}`,
+      ...(v.hairpin ? [`link set ${v.hostName} type bridge_slave hairpin on`] : []),
+      `link set ${v.hostName} up`,
+    ]),
+  ]);
+  await batch([
+    'link set lo up',
+    ...veths.flatMap((v) => [
+      `addr add ${v.cidr} brd + dev ${v.ifName}`,
+      `link set ${v.ifName} up`,
+      ...(v.gateway ? [`route add default via ${v.gateway} dev ${v.ifName}`] : []),
+    ]),
+  ], netns);
+  return `${NETNS_DIR}/${netns}`;
+}
+
+/**
+ * Removes a sandbox's host-side veths (which takes their peers with them) and its namespace in one `ip`
+ * process. Links or a namespace already gone are skipped, so it is idempotent.
+ */
+export async function removeSandbox(netns: string, hostVeths: string[]): Promise<void> {
+  const lines = [
+    ...hostVeths.filter(linkExists).map((v) => `link del ${v}`),
+    ...(existsSync(`${NETNS_DIR}/${netns}`) ? [`netns del ${netns}`] : []),
+  ];
+  // -force: one line failing (a link removed meanwhile) does not skip the others.
+  if (lines.length) await run(['ip', '-force', '-batch', '-'], { input: lines.join('\n') + '\n', timeout: 30_000, allowFailure: true });
 }
 
 export async function writeSysctl(path: string, value: string): Promise<void> {

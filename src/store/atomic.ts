@@ -2,7 +2,7 @@
 // target, and the directory is fsynced, so after `kill -9` (or power loss) a reader sees the old file or the
 // new one, never a torn one. Temp names carry TEMP_MARK so startup sweeps can find leftovers.
 import { randomBytes } from 'node:crypto';
-import { open, readFile, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { open, readFile, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Marks temp files and directories; anything carrying it at startup is a leftover of a crash. */
@@ -39,6 +39,22 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
     throw err;
   }
   await fsyncDir(dirname(path));
+}
+
+/**
+ * Replaces `path` through a temp file and a rename, without fsync: readers never see a torn file, but a
+ * crash may leave the old content. Only for files rebuilt from the store before each use (a container's
+ * /etc/hosts, resolv.conf, hostname are regenerated at every start), where durability buys nothing.
+ */
+export async function replaceFile(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+  const tmp = tempPathFor(path);
+  try {
+    await writeFile(tmp, data, { mode, flag: 'wx' });
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
 }
 
 /** Writes `value` as JSON atomically. */
