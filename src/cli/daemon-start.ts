@@ -3,8 +3,7 @@
 // /_ping. A -H or WHARF_HOST target is never started: it may be somebody else's daemon.
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { connect } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Client, parseHost, resolveHost } from '../client/index.js';
 
 export const WHARFD_LOG = '/var/log/wharfd.log';
@@ -25,15 +24,14 @@ async function needsStart(socketPath: string): Promise<boolean> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The client for -H/WHARF_HOST/default, starting wharfd first when that is appropriate. */
-export async function connectClient(hostFlag: string | undefined, env: NodeJS.ProcessEnv, warn: (s: string) => void): Promise<Client> {
+export async function connectClient(hostFlag: string | undefined, env: NodeJS.ProcessEnv, warn: (s: string) => void, binDir: string): Promise<Client> {
   const { url, isDefault } = resolveHost(hostFlag, env);
   const client = new Client(url);
   const socketPath = parseHost(url).socketPath;
   if (!isDefault || !socketPath || process.getuid?.() !== 0) return client;
   if (!(await needsStart(socketPath))) return client;
-  // The bundle sits at dist/bin/wharf.js (this code may also land in dist/bin/chunks/): wharfd.js is beside it.
-  const dir = dirname(fileURLToPath(import.meta.url));
-  const daemon = [join(dir, 'wharfd.js'), join(dir, '..', 'wharfd.js')].find((p) => existsSync(p));
+  // binDir is where the CLI bundle sits (dist/bin): wharfd.js is beside it.
+  const daemon = [join(binDir, 'wharfd.js'), join(binDir, '..', 'wharfd.js')].find((p) => existsSync(p));
   if (!daemon) return client;
   const { start } = await import('../sys/index.js');
   const fd = openSync(WHARFD_LOG, 'a');

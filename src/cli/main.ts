@@ -1,9 +1,10 @@
 // wharf: the docker 20.10-compatible CLI. The only module that touches process.stdout/stderr/exit:
 // it parses global flags, finds the command, parses its flags as pflag would, runs it and maps errors to
 // docker's messages and exit codes (125 for flag errors, 1 for the rest unless a command says otherwise).
+// Importing it does nothing: an entry calls runCli() (entry.ts for the plain bundles, snapshot.ts when
+// the CLI starts from a V8 startup snapshot, where nothing process-specific may run at build time).
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { checkArgs, errorText, helpText, PROG, StatusError, type Command, type Ctx, type Output } from './command.js';
 import { connectClient } from './daemon-start.js';
 import { FlagError, FlagSet, type FlagSpec } from './flags.js';
@@ -23,15 +24,13 @@ const GLOBAL_FLAGS: FlagSpec[] = [
   { name: 'version', short: 'v', type: 'bool', usage: 'Print version information and quit' },
 ];
 
-const here = dirname(fileURLToPath(import.meta.url));
-
 function readFirst(paths: string[]): string | undefined {
   for (const p of paths) { try { return readFileSync(p, 'utf8'); } catch { /* next */ } }
   return undefined;
 }
 
 /** "wharf version 0.1.0, build 1a2b3c4": package.json's version and the checkout's HEAD, read without git. */
-function versionLine(): string {
+function versionLine(here: string): string {
   const roots = [join(here, '../..'), join(here, '../../..')];
   const pkg = readFirst(roots.map((r) => join(r, 'package.json')));
   const version = pkg ? (JSON.parse(pkg) as { version?: string }).version ?? 'dev' : 'dev';
@@ -69,25 +68,26 @@ function groupHelp(group: keyof typeof GROUPS): string {
   return `\nUsage:  ${PROG} ${group} COMMAND\n\n${def.short}\n\nCommands:\n${verbs}\n\nRun '${PROG} ${group} COMMAND --help' for more information on a command.\n`;
 }
 
-// A closed pipe on stdout (`wharf logs x | head`) ends the command quietly, as SIGPIPE ends docker's.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(141); throw err; });
+function processIo(): Output {
+  return {
+    out: (d) => { process.stdout.write(d); },
+    err: (d) => { process.stderr.write(d); },
+    stdout: process.stdout,
+    stdin: process.stdin,
+    stdinIsTTY: process.stdin.isTTY === true,
+    stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    columns: process.stdout.columns ?? process.stderr.columns,
+    setRawMode: process.stdin.isTTY ? (on) => { process.stdin.setRawMode(on); } : undefined,
+    ttySize: () => {
+      if (!process.stdout.isTTY) return undefined;
+      const [width, height] = process.stdout.getWindowSize();
+      return { height, width };
+    },
+  };
+}
 
-const io: Output = {
-  out: (d) => { process.stdout.write(d); },
-  err: (d) => { process.stderr.write(d); },
-  stdout: process.stdout,
-  stdin: process.stdin,
-  stdinIsTTY: process.stdin.isTTY === true,
-  stdoutIsTTY: process.stdout.isTTY === true,
-  stderrIsTTY: process.stderr.isTTY === true,
-  columns: process.stdout.columns ?? process.stderr.columns,
-  setRawMode: process.stdin.isTTY ? (on) => { process.stdin.setRawMode(on); } : undefined,
-  ttySize: () => {
-    if (!process.stdout.isTTY) return undefined;
-    const [width, height] = process.stdout.getWindowSize();
-    return { height, width };
-  },
-};
+let io: Output;
 
 function readLine(): Promise<string> {
   return new Promise((resolve) => {
@@ -143,7 +143,7 @@ async function runCommand(cmd: Command, r: Resolved, argv: string[], ctx: Ctx): 
   return code ?? 0;
 }
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], binDir: string): Promise<number> {
   const globals = new FlagSet(GLOBAL_FLAGS, false);
   let g;
   try {
@@ -153,7 +153,7 @@ async function main(argv: string[]): Promise<number> {
     io.err(`${err.message}\nSee '${PROG} --help'.\n`);
     return 125;
   }
-  if (g.flags.version === true) { io.out(versionLine()); return 0; }
+  if (g.flags.version === true) { io.out(versionLine(binDir)); return 0; }
   if (g.help) { io.out(rootHelp()); return 0; }
   const args = [...g.args];
   const r = resolve(args);
@@ -163,7 +163,7 @@ async function main(argv: string[]): Promise<number> {
   let client: ReturnType<Ctx['client']> | undefined;
   const ctx: Ctx = {
     io,
-    client: () => (client ??= connectClient(hosts?.[0], process.env, io.err)),
+    client: () => (client ??= connectClient(hosts?.[0], process.env, io.err, binDir)),
     cmdPath: r.path,
     env: process.env,
     onSignal: (sig, handler) => { process.on(sig, handler); return () => { process.off(sig, handler); }; },
@@ -179,12 +179,18 @@ async function exit(code: number): Promise<never> {
   process.exit(code);
 }
 
-main(process.argv.slice(2)).then(exit, (err: unknown) => {
-  if (err instanceof StatusError) {
-    if (err.status) io.err(`${err.status}\n`);
-    return exit(err.code === 0 ? 1 : err.code);
-  }
-  if (process.env.WHARF_DEBUG_STACK && err instanceof Error) io.err(`${err.stack}\n`);
-  io.err(`${errorText(err)}\n`);
-  return exit(1);
-});
+/** Runs one CLI invocation and exits the process. `binDir`: where the bundles (and wharfd.js) live. */
+export function runCli(argv: string[], binDir: string): void {
+  // A closed pipe on stdout (`wharf logs x | head`) ends the command quietly, as SIGPIPE ends docker's.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(141); throw err; });
+  io = processIo();
+  main(argv, binDir).then(exit, (err: unknown) => {
+    if (err instanceof StatusError) {
+      if (err.status) io.err(`${err.status}\n`);
+      return exit(err.code === 0 ? 1 : err.code);
+    }
+    if (process.env.WHARF_DEBUG_STACK && err instanceof Error) io.err(`${err.stack}\n`);
+    io.err(`${errorText(err)}\n`);
+    return exit(1);
+  });
+}

@@ -1,7 +1,8 @@
 // HTTP over the engine socket: one request function that every API method goes through. Error statuses
 // come back as the classes of src/errors.ts carrying the daemon's `message`, so the CLI prints them
 // exactly as docker does ("Error response from daemon: No such container: web").
-import http, { type IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import {
   Conflict, Forbidden, InvalidParameter, NotFound, NotImplemented, NotModified, SystemError, Unauthorized,
@@ -107,18 +108,23 @@ export function isStream(body: unknown): body is Readable {
   return typeof body === 'object' && body !== null && typeof (body as Readable).pipe === 'function';
 }
 
+// node:http is loaded on first use, not at import: it cannot be part of the CLI's V8 startup snapshot
+// (src/cli/snapshot.ts), and commands that never reach the daemon (--help, flag errors) skip it.
+let httpModule: typeof import('node:http') | undefined;
+const http = (): typeof import('node:http') => (httpModule ??= createRequire(import.meta.url)('node:http') as typeof import('node:http'));
+
 export class Transport {
   readonly endpoint: Endpoint;
   constructor(hostUrl: string) { this.endpoint = parseHost(hostUrl); }
 
   /** Builds a ClientRequest with the endpoint, path and headers filled in (used by hijack too). */
-  open(opts: RequestOptions, extraHeaders: Record<string, string> = {}): http.ClientRequest {
+  open(opts: RequestOptions, extraHeaders: Record<string, string> = {}): ClientRequest {
     const headers: Record<string, string> = { 'User-Agent': 'Docker-Client/20.10.24 (linux)', ...extraHeaders, ...opts.headers };
     const body = opts.body;
     if (body !== undefined && !Buffer.isBuffer(body) && !isStream(body)) headers['Content-Type'] ??= 'application/json';
     else if (body !== undefined) headers['Content-Type'] ??= 'application/x-tar';
     const { socketPath, host, port } = this.endpoint;
-    return http.request({
+    return http().request({
       socketPath, host: host ?? 'localhost', port, method: opts.method ?? 'GET', path: buildPath(opts.path, opts.query),
       headers, signal: opts.signal, agent: false,
     });

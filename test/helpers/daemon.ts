@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(new URL('../../..', import.meta.url).pathname);
 const wharfdJs = join(repoRoot, 'dist/bin/wharfd.js');
-const wharfJs = join(repoRoot, 'dist/bin/wharf.js');
+// The CLI as users run it: bin/wharf, which starts it from the V8 startup snapshot when there is one.
+export const wharfBin = join(repoRoot, 'bin/wharf');
 
 export const isRoot = process.getuid?.() === 0;
 export const skipUnlessRoot = isRoot ? false : 'integration tests need root (run as root, as CI does)';
@@ -92,7 +93,7 @@ export class TestDaemon {
   }
 
   wharf(args: string[], opts: { input?: string | Buffer; timeout?: number; env?: NodeJS.ProcessEnv } = {}): RunResult {
-    const r = spawnSync(process.execPath, [wharfJs, ...args], {
+    const r = spawnSync(wharfBin, args, {
       input: opts.input, timeout: opts.timeout ?? 60_000, env: { ...process.env, WHARF_HOST: this.host, ...opts.env }, maxBuffer: 64 << 20,
     });
     return { stdout: r.stdout?.toString() ?? '', stderr: r.stderr?.toString() ?? '', code: r.status ?? -1 };

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { TestDaemon, dockerClient, ok, repoRoot, skipUnlessRoot } from '../../helpers/daemon.js';
+import { TestDaemon, dockerClient, ok, skipUnlessRoot, wharfBin } from '../../helpers/daemon.js';
 import { Tmux, hasTmux } from '../../helpers/tmux.js';
 
 const d = new TestDaemon('wharf-tty');
@@ -14,7 +14,7 @@ const skip = skipUnlessRoot || (!hasTmux && 'tmux is not installed');
 const skipDocker = skip || (!dockerClient() && 'no docker client');
 
 const wharf = (args: string[]): [string[], Record<string, string>] =>
-  [[process.execPath, join(repoRoot, 'dist/bin/wharf.js'), ...args], { WHARF_HOST: d.host }];
+  [[wharfBin, ...args], { WHARF_HOST: d.host }];
 const docker = (args: string[]): [string[], Record<string, string>] =>
   [[dockerClient() ?? 'docker', ...args], { DOCKER_HOST: d.host, DOCKER_CONFIG: join(d.dir, 'docker-config') }];
 
