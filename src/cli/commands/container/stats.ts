@@ -1,11 +1,10 @@
 // docker stats: CPU, memory, network and block I/O and pids per container, from GET /containers/{id}/stats,
 // computed and printed the way docker/cli 20.10 does (cli/command/container/stats*.go, formatter/stats.go).
-import type { IncomingMessage } from 'node:http';
-import { errorText, StatusError, type Command, type Ctx } from '../../command.js';
+import { StatusError, type Command, type Ctx } from '../../command.js';
 import type { FlagValues } from '../../flags.js';
-import { jsonLines } from '../../../client/index.js';
-import { bytesSize, humanSizeWithPrecision } from '../../format/index.js';
+import { bytesSize, GO_TYPE, humanSizeWithPrecision } from '../../format/index.js';
 import { writeTable } from '../../table-output.js';
+import { StatsCollector } from './stats-collector.js';
 
 const DEFAULT_FORMAT = 'table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}';
 const HEADERS: Record<string, string> = {
@@ -50,51 +49,62 @@ export function entryOf(container: string, v: Stats): Entry {
 export function row(e: Entry, trunc: boolean): Record<string, string> {
   const dash = (s: string) => (e.invalid ? '--' : s);
   return {
+    // A Go struct to templates: an unknown field is an execution error naming docker's type.
+    [GO_TYPE]: '*container.statsContext',
     BlockIO: dash(`${humanSizeWithPrecision(e.blkR, 3)} / ${humanSizeWithPrecision(e.blkW, 3)}`),
     CPUPerc: dash(`${e.cpu.toFixed(2)}%`),
     Container: e.container,
     ID: trunc ? e.id.slice(0, 12) : e.id,
     MemPerc: dash(`${e.memPerc.toFixed(2)}%`),
-    MemUsage: dash(`${bytesSize(e.mem)} / ${bytesSize(e.memLimit)}`),
+    MemUsage: e.invalid ? '-- / --' : `${bytesSize(e.mem)} / ${bytesSize(e.memLimit)}`,
     Name: e.name.length > 1 ? e.name.slice(1) : '--',
     NetIO: dash(`${humanSizeWithPrecision(e.rx, 3)} / ${humanSizeWithPrecision(e.tx, 3)}`),
     PIDs: dash(String(e.pids)),
   };
 }
 
+const blank = (key: string): Entry => entryOf(key, {});
+const invalid = (e: Entry, reset: boolean): Entry => (reset ? { ...blank(e.container), name: e.name, id: e.id, invalid: true } : { ...e, invalid: true });
+
 async function run(ctx: Ctx, f: FlagValues, args: string[]): Promise<number> {
   const client = await ctx.client();
-  const noStream = f['no-stream'] === true;
+  const stream = f['no-stream'] !== true;
   const trunc = f['no-trunc'] !== true;
   const format = (f.format as string | undefined) || DEFAULT_FORMAT;
-  const names = args.length ? args : (await client.containerList({ all: f.all === true })).map((c) => c.Id.slice(0, 12));
-  const entries = new Map<string, Entry>(names.map((n) => [n, { ...entryOf(n, {}), invalid: false }]));
-  const errors: string[] = [];
-  const responses: IncomingMessage[] = [];
-  const firsts = names.map((name) => new Promise<void>((resolve) => {
-    client.containerStats(name, !noStream).then(async (res) => {
-      responses.push(res);
-      for await (const v of jsonLines<Stats>(res)) { entries.set(name, entryOf(name, v)); resolve(); }
-      resolve();
-    }, (err: unknown) => {
-      if (args.length) errors.push(errorText(err));
-      entries.delete(name);
-      resolve();
+  const showAll = args.length === 0;
+  const stats = new StatsCollector<Stats, Entry>(client, { stream, blank, entry: entryOf, invalid });
+  let ended: ((err?: unknown) => void) | undefined;
+  const end = new Promise<unknown>((resolve) => { ended = resolve; });
+  try {
+    if (showAll) {
+      await stats.follow(f.all === true, (err) => ended!(err));
+    } else {
+      for (const name of args) stats.add(name);
+    }
+    // docker/cli waits for every container's first sample (or its error) before the first table.
+    await stats.firstSamples();
+    if (!showAll) {
+      const errors = [...stats.slots.values()].flatMap((s) => (s.error ? [s.error] : []));
+      if (errors.length) throw new StatusError(errors.join('\n'), 1);
+    }
+    const print = () => writeTable(ctx, format, [...stats.slots.values()].map((s) => row(s.entry, trunc)), HEADERS);
+    if (!stream) { print(); return 0; }
+    return await new Promise<number>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (err?: unknown) => { clearInterval(timer); off(); if (err) reject(err); else resolve(0); };
+      const off = ctx.onSignal('SIGINT', () => finish());
+      void end.then((err) => finish(err));
+      const tick = () => {
+        ctx.io.out('\u001b[2J\u001b[H');
+        print();
+        if (stats.slots.size === 0 && !showAll) finish();
+      };
+      timer = setInterval(tick, 500);
+      tick();
     });
-  }));
-  // docker/cli waits for every container's first sample (or its error) before the first table.
-  await Promise.all(firsts);
-  if (errors.length) { responses.forEach((r) => r.destroy()); throw new StatusError(errors.join('\n'), 1); }
-  const print = () => writeTable(ctx, format, [...entries.values()].map((e) => row(e, trunc)), HEADERS);
-  if (noStream) { print(); return 0; }
-  return new Promise<number>((resolve) => {
-    const tick = () => { ctx.io.out('\u001b[2J\u001b[H'); print(); };
-    tick();
-    const timer = setInterval(tick, 500);
-    const stop = () => { clearInterval(timer); responses.forEach((r) => r.destroy()); off(); resolve(0); };
-    const off = ctx.onSignal('SIGINT', stop);
-    if (!names.length && f.all !== true) stop();
-  });
+  } finally {
+    stats.close();
+  }
 }
 
 const command: Command = {
