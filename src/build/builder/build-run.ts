@@ -13,9 +13,9 @@ import type { BuildCache } from './cache.js';
 import { BuildCache as Cache } from './cache.js';
 import { SCRATCH, stateOf, type ImageState } from './commit.js';
 import type { BuildContext } from './context.js';
-import { copyInto, resolveChown, resolveSources, sourcesHash } from './copy.js';
+import { copyInto, heredocSource, resolveChown, resolveSources, sourcesHash } from './copy.js';
 import { BUILTIN_ARGS, Dispatcher, StageState } from './dispatch.js';
-import { resolveInContext } from './paths.js';
+import { RootView } from './root-view.js';
 import { ContextFS, HostFS, type SrcFS } from './src-fs.js';
 import { findStage, neededStages, splitStages, type Stage } from './stages.js';
 import type { StepHost } from './step-host.js';
@@ -223,21 +223,22 @@ export class BuildRun implements StepHost {
 
   referenceArg(key: string): void { this.referenced.add(key); }
 
-  async inSnapshot(st: StageState, fn: (rootfs: string) => Promise<void>, commit: (key: string) => Promise<void>): Promise<void> {
+  async inSnapshot(st: StageState, fn: (view: RootView) => Promise<void>, commit: (key: string) => Promise<void>): Promise<void> {
     const key = `build-${randomBytes(16).toString('hex')}`;
     const snaps = this.ports.snapshots;
-    await snaps.prepare(key, st.img.chainId);
+    const m = await snaps.prepare(key, st.img.chainId);
     try {
-      await snaps.mount(key);
-      try { await fn(snaps.mergedDir(key)); } finally { await snaps.unmount(key); }
+      const view = new RootView(m.upperdir, m.lowerdirs);
+      await fn(view);
+      view.finish();
       await commit(key);
     } finally {
       await snaps.remove(key).catch(() => undefined);
     }
   }
 
-  async mkdirInRoot(rootfs: string, path: string): Promise<void> {
-    await mkdir(await resolveInContext(rootfs, path, true), { recursive: true, mode: 0o755 });
+  async mkdirInRoot(view: RootView, path: string): Promise<void> {
+    view.ensureDir(view.resolve(path, true), 0, 0);
   }
 
   async copy(st: StageState, ins: T.CopyInstruction | T.AddInstruction, d: Dispatcher): Promise<void> {
@@ -253,7 +254,8 @@ export class BuildRun implements StepHost {
     try {
       const scratch = await mkdtemp(join(this.tmp, 'copy-'));
       try {
-        const sources = await resolveSources(fs, srcRoot, ins.sources.map((s) => d.word(st, s)), cmd, scratch);
+        const sources = ins.sources.length || !ins.contents.length ? await resolveSources(fs, srcRoot, ins.sources.map((s) => d.word(st, s)), cmd, scratch) : [];
+        for (const c of ins.contents) sources.push(await heredocSource(scratch, c.path, c.expand ? d.word(st, c.data) : c.data));
         const destWord = d.word(st, ins.dest);
         let dest = destWord;
         if (!dest.startsWith('/')) {
@@ -264,9 +266,9 @@ export class BuildRun implements StepHost {
         const mode = ins.chmod ? parseInt(ins.chmod, 8) : undefined;
         if (ins.chmod && (Number.isNaN(mode) || !/^[0-7]+$/.test(ins.chmod))) throw new InvalidParameter(`invalid chmod parameter: ${ins.chmod}`);
         const chown = ins.chown ? d.word(st, ins.chown) : undefined;
-        await this.inSnapshot(st, async (rootfs) => {
-          const ids = await resolveChown(rootfs, chown);
-          await copyInto(rootfs, sources, dest, cmd, { ...ids, mode }, scratch);
+        await this.inSnapshot(st, async (view) => {
+          const ids = await resolveChown(view, chown);
+          await copyInto(view, sources, dest, cmd, { ...ids, mode }, scratch);
         }, (snapshot) => d.commit(st, probe, { snapshot }));
       } finally {
         await rm(scratch, { recursive: true, force: true });

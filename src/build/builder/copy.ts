@@ -5,16 +5,16 @@
 // created; owners become 0:0 unless --chown (names looked up in the image's /etc/passwd and /etc/group);
 // modes and mtimes are kept; ADD unpacks local tar archives (also gz/bz2/xz) and downloads URLs.
 import { createHash } from 'node:crypto';
-import { createWriteStream, lchownSync, chmodSync, lstatSync, lutimesSync, mkdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm, utimes } from 'node:fs/promises';
+import { createWriteStream, lchownSync, chmodSync, lutimesSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import { basename, dirname, join, posix } from 'node:path';
+import { basename, join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidParameter } from '../../errors.js';
 import { decompress, unpackTar } from '../../snapshots/index.js';
-import { resolveInContext } from './paths.js';
+import type { Found, RootView } from './root-view.js';
 import { HostFS, type SrcFS, type SrcStat } from './src-fs.js';
 
 export interface Source {
@@ -90,6 +90,16 @@ async function walkRel(fs: SrcFS, key: string, rel: string, fn: (rel: string) =>
   }
 }
 
+/** A COPY/ADD heredoc (BuildKit): a 0644 file named after the delimiter holding the body. */
+export async function heredocSource(tmp: string, name: string, data: string): Promise<Source> {
+  const dir = await mkdtemp(join(tmp, 'heredoc-'));
+  const path = join(dir, posix.basename(name));
+  await writeFile(path, data, { mode: 0o644 });
+  await chmod(path, 0o644);
+  const fs = new HostFS(dir);
+  return { fs, key: path, name: posix.basename(name), st: (await fs.lstat(path))!, hash: `file:${await fs.hashFile(path)}`, archive: false };
+}
+
 export function sourcesHash(sources: Source[]): string {
   if (sources.length === 1) return sources[0]!.hash;
   // dockerd's hashStringSlice("multi", ...): the hashes in order, joined by ",".
@@ -142,72 +152,64 @@ export interface CopyOptions {
 
 type TreeOptions = CopyOptions & { keepOwner?: boolean };
 
-/** Copies the sources into `rootfs` at `dest` (absolute in the image, trailing slash kept). */
-export async function copyInto(rootfs: string, sources: Source[], dest: string, cmd: string, opts: CopyOptions, tmp: string): Promise<void> {
+/**
+ * Copies the sources to `dest` (absolute in the image, trailing slash kept), writing into the step's upper
+ * dir through `view`.
+ */
+export async function copyInto(view: RootView, sources: Source[], dest: string, cmd: string, opts: CopyOptions, tmp: string): Promise<void> {
   const destIsDir = dest.endsWith('/');
   if (sources.length > 1 && !destIsDir) {
     throw new InvalidParameter(`When using ${cmd} with more than one source file, the destination must be a directory and end with a /`);
   }
   for (const src of sources) {
-    const target = await resolveInContext(rootfs, dest, true);
-    if (src.st.kind === 'dir') {
-      mkdirOwned(rootfs, target, opts);
-      await copyTree(src.fs, src.key, target, opts);
-      continue;
-    }
-    if (src.archive) {
+    const target = view.resolve(dest, true);
+    if (src.st.kind === 'dir' || src.archive) {
+      const fresh = !view.lookup(target)?.st.isDirectory();
+      view.ensureDir(target, opts.uid, opts.gid);
+      view.created(`${target}/-`);
+      if (src.st.kind === 'dir') { await copyTree(src.fs, src.key, target, opts, view, fresh); continue; }
       const scratch = await mkdtemp(join(tmp, 'untar-'));
       try {
         await unpackTar(await decompress(src.fs.readStream(src.key)), scratch);
-        mkdirOwned(rootfs, target, opts);
-        await copyTree(new HostFS(scratch), scratch, target, { ...opts, keepOwner: true });
+        await copyTree(new HostFS(scratch), scratch, target, { ...opts, keepOwner: true }, view, fresh);
       } finally { await rm(scratch, { recursive: true, force: true }); }
       continue;
     }
-    let existing: boolean;
-    try { existing = statSync(target).isDirectory(); } catch { existing = false; }
-    const file = destIsDir || existing ? join(target, src.name) : target;
-    mkdirOwned(rootfs, dirname(file), opts);
-    await copyEntry(src.fs, src.key, file, src.st, opts);
+    const existing = view.lookup(target)?.st.isDirectory() ?? false;
+    const file = destIsDir || existing ? posix.join(target, src.name) : target;
+    view.ensureDir(posix.dirname(file) === '.' ? '' : posix.dirname(file), opts.uid, opts.gid);
+    view.created(file);
+    await copyEntry(src.fs, src.key, file, src.st, opts, view, view.lookup(file));
   }
 }
-
-const lstatOrUndef = (p: string) => lstatSync(p, { throwIfNoEntry: false });
 
 // Destination writes are synchronous: thousands of small files cost a few syscalls each, and a round trip
-// through libuv's thread pool per call would cost more than the calls themselves.
-function mkdirOwned(rootfs: string, dir: string, opts: CopyOptions): void {
-  const missing: string[] = [];
-  for (let d = dir; d.length > rootfs.length && !lstatOrUndef(d); d = dirname(d)) missing.unshift(d);
-  for (const d of missing) {
-    mkdirSync(d, { mode: 0o755 });
-    chmodSync(d, 0o755);
-    lchownSync(d, opts.uid, opts.gid);
-  }
-}
-
-async function copyTree(fs: SrcFS, from: string, to: string, opts: TreeOptions): Promise<void> {
+// through libuv's thread pool per call would cost more than the calls themselves. `fresh`: the destination
+// directory is new in the upper dir, so nothing below it exists anywhere and no lookups are needed.
+async function copyTree(fs: SrcFS, from: string, to: string, opts: TreeOptions, view: RootView, fresh: boolean): Promise<void> {
   for (const name of await fs.readdir(from)) {
     const s = fs.child(from, name);
-    const d = join(to, name);
+    const d = to ? `${to}/${name}` : name;
     const st = await fs.lstat(s);
     if (!st) continue;
+    const ex = fresh ? undefined : view.lookup(d);
     if (st.kind === 'dir') {
-      const ex = lstatOrUndef(d);
-      if (ex && !ex.isDirectory()) rmSync(d, { recursive: true, force: true });
-      if (!ex || !ex.isDirectory()) mkdirSync(d);
-      await copyTree(fs, s, d, opts);
-      applyMeta(d, st, opts);
-    } else await copyEntry(fs, s, d, st, opts);
+      if (ex?.upper && !ex.st.isDirectory()) rmSync(ex.path, { recursive: true, force: true });
+      let childFresh = false;
+      if (ex?.st.isDirectory()) { if (!ex.upper) mkdirSync(view.path(d)); } else { view.mkdirNew(d, ex !== undefined); childFresh = true; }
+      await copyTree(fs, s, d, opts, view, childFresh);
+      applyMeta(view.path(d), st, opts);
+    } else await copyEntry(fs, s, d, st, opts, view, ex);
   }
 }
 
-async function copyEntry(fs: SrcFS, s: string, d: string, st: SrcStat, opts: TreeOptions): Promise<void> {
-  if (lstatOrUndef(d)) rmSync(d, { recursive: true, force: true });
-  if (st.kind === 'symlink') symlinkSync(await fs.readlink(s), d);
-  else if (st.kind === 'file') await fs.writeFile(s, d);
+async function copyEntry(fs: SrcFS, s: string, d: string, st: SrcStat, opts: TreeOptions, view: RootView, ex: Found | undefined): Promise<void> {
+  const path = view.path(d);
+  if (ex?.upper) rmSync(path, { recursive: true, force: true });
+  if (st.kind === 'symlink') symlinkSync(await fs.readlink(s), path);
+  else if (st.kind === 'file') await fs.writeFile(s, path);
   else return; // devices, fifos and sockets are not copied from a context
-  applyMeta(d, st, opts);
+  applyMeta(path, st, opts);
 }
 
 function applyMeta(d: string, st: SrcStat, opts: TreeOptions): void {
@@ -217,12 +219,13 @@ function applyMeta(d: string, st: SrcStat, opts: TreeOptions): void {
 }
 
 /** --chown=user[:group]: numbers as they are, names looked up in the image's passwd and group files. */
-export async function resolveChown(rootfs: string, spec: string | undefined): Promise<{ uid: number; gid: number }> {
+export async function resolveChown(view: RootView, spec: string | undefined): Promise<{ uid: number; gid: number }> {
   if (!spec) return { uid: 0, gid: 0 };
   const [user, group = user] = spec.split(':') as [string, string?];
   const lookup = async (file: string, name: string, kind: 'uid' | 'gid'): Promise<number> => {
     if (/^\d+$/.test(name)) return Number(name);
-    const text = await readFile(await resolveInContext(rootfs, file, true), 'utf8').catch(() => '');
+    const found = view.lookup(view.resolve(file, true));
+    const text = found ? await readFile(found.path, 'utf8').catch(() => '') : '';
     for (const line of text.split('\n')) {
       const f = line.split(':');
       if (f[0] === name && f.length > 2) return Number(f[2]);

@@ -4,6 +4,7 @@ import { posix } from 'node:path';
 import { InvalidParameter } from '../../errors.js';
 import type { ImageRecord } from '../../images/index.js';
 import { goQuote, goQuoteList } from '../parser/go-strings.js';
+import { chompHeredocContent, mustParseHeredoc } from '../parser/heredoc.js';
 import type * as T from '../parser/instruction-types.js';
 import { ShellLex } from '../parser/shell-lex.js';
 import { BuildCache } from './cache.js';
@@ -207,12 +208,12 @@ export class Dispatcher {
     if (await this.host.tryCache(st, probe)) return;
     const cid = newContainerId();
     this.host.out(` ---> Running in ${cid.slice(0, 12)}\n`);
-    await this.host.inSnapshot(st, (rootfs) => this.host.mkdirInRoot(rootfs, wd), (snapshot) => this.commit(st, probe, { containerId: cid, hostname: true, snapshot }));
+    await this.host.inSnapshot(st, (view) => this.host.mkdirInRoot(view, wd), (snapshot) => this.commit(st, probe, { containerId: cid, hostname: true, snapshot }));
     this.host.out(`Removing intermediate container ${cid.slice(0, 12)}\n`);
   }
 
   private async run(st: StageState, ins: T.RunInstruction): Promise<void> {
-    const cmd = ins.prependShell ? [...st.shell(), ...ins.command] : [...ins.command];
+    const cmd = ins.prependShell ? [...st.shell(), ...heredocScript(ins)] : [...ins.command];
     const envNames = st.env();
     const allArgs = [...this.argValues(st, true)].filter(([k]) => !envNames.has(k));
     const saved = allArgs.filter(([k]) => !BUILTIN_ARGS.has(k) || st.allowed.has(k)).map(([k, v]) => `${k}=${v}`).sort();
@@ -232,6 +233,22 @@ export class Dispatcher {
     this.host.out(`Removing intermediate container ${res.containerId.slice(0, 12)}\n`);
     await res.remove();
   }
+}
+
+/**
+ * BuildKit's RUN heredocs (the classic builder has none): a command that is only `<<EOF` runs the body as
+ * the shell's script; otherwise the shell gets the line and the bodies, and reads the heredocs itself.
+ */
+function heredocScript(ins: T.RunInstruction): string[] {
+  if (!ins.heredocs.length) return ins.command;
+  const only = ins.heredocs.length === 1 ? mustParseHeredoc(ins.command.join(' ').trim()) : null;
+  if (only && only.name === ins.heredocs[0]!.name) {
+    const h = ins.heredocs[0]!;
+    return [h.chomp ? chompHeredocContent(h.content) : h.content];
+  }
+  let script = ins.command.join(' ');
+  for (const h of ins.heredocs) script += `\n${h.content}${h.name}`;
+  return [script];
 }
 
 /** nat.ParsePortSpecs' keys: "80" -> 80/tcp, ranges expanded, proto kept. */

@@ -1,5 +1,6 @@
 // What the dispatcher needs from the build it belongs to (output, cache, build args, snapshots, containers).
 import type { AddInstruction, CopyInstruction } from '../parser/instruction-types.js';
+import type { RootView } from './root-view.js';
 import type { Dispatcher, StageState } from './dispatch.js';
 import type { BuildPorts, Json, RunResult } from './types.js';
 
@@ -14,8 +15,8 @@ export interface StepHost {
   referenceArg(key: string): void;
   copy(st: StageState, ins: CopyInstruction | AddInstruction, d: Dispatcher): Promise<void>;
   /** Runs `fn` on a writable snapshot over the stage's image, then `commit` with the snapshot's key. */
-  inSnapshot(st: StageState, fn: (rootfs: string) => Promise<void>, commit: (key: string) => Promise<void>): Promise<void>;
-  mkdirInRoot(rootfs: string, path: string): Promise<void>;
+  inSnapshot(st: StageState, fn: (view: RootView) => Promise<void>, commit: (key: string) => Promise<void>): Promise<void>;
+  mkdirInRoot(view: RootView, path: string): Promise<void>;
   runContainer(st: StageState, config: Json): Promise<RunResult>;
   failedContainer(res: RunResult): Promise<void>;
 }
