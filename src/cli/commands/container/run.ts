@@ -46,11 +46,15 @@ async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number>
   let stopResize = () => { /* no terminal */ };
   try {
     if (!body.AttachStdout && !body.AttachStderr) ctx.io.out(`${id}\n`);
-    let conn: HijackedConn | undefined;
-    if (body.AttachStdin || body.AttachStdout || body.AttachStderr) {
-      conn = await client.containerAttach(id, { stdin: body.AttachStdin, stdout: body.AttachStdout, stderr: body.AttachStderr, detachKeys: flags['detach-keys'] as string | undefined });
-    }
-    const status = detach ? undefined : (await client.containerWait(id, body.HostConfig.AutoRemove ? 'removed' : 'next-exit')).result;
+    // Attach and wait must both be in place before the start; they go out together (docker run sends them
+    // one after the other), which saves a round trip.
+    const attaching = body.AttachStdin || body.AttachStdout || body.AttachStderr
+      ? client.containerAttach(id, { stdin: body.AttachStdin, stdout: body.AttachStdout, stderr: body.AttachStderr, detachKeys: flags['detach-keys'] as string | undefined })
+      : undefined;
+    const waiting = detach ? undefined : client.containerWait(id, body.HostConfig.AutoRemove ? 'removed' : 'next-exit');
+    waiting?.catch(() => undefined); // reported below, after the attach's own error if both fail
+    const conn: HijackedConn | undefined = await attaching;
+    const status = (await waiting)?.result;
     const streaming = conn && streamHijacked(ctx, conn, {
       tty: body.Tty === true, stdin: body.AttachStdin === true, stdout: body.AttachStdout === true, stderr: body.AttachStderr === true,
       detachKeys: flags['detach-keys'] as string | undefined,
