@@ -7,3 +7,4 @@ export { LABEL, COMPOSE_VERSION, configHash, containerName, createRequest } from
 export { ProjectOps, name as containerDisplayName, logPrefix, type Builder, type UpOptions, type DownOptions } from './project-ops.js';
 export { plainProgress, ttyProgress, type Progress, type ProgressEvent } from './progress.js';
 export type * from './model.js';
+export { createOneOff, oneOffService, SLUG_LABEL, type RunOneOffOptions, type OneOffContainer } from './one-off.js';

@@ -68,7 +68,8 @@ export class ProjectOps {
 
   // ------------------------------------------------------------------------------------------ resources
 
-  private async ensureNetworks(services: ServiceConfig[]): Promise<void> {
+  /** Creates the networks the services use (external ones must exist). */
+  async ensureNetworks(services: ServiceConfig[]): Promise<void> {
     const used = new Set(services.flatMap((s) => Object.keys(s.networks ?? {})));
     for (const [key, n] of Object.entries(this.project.networks)) {
       if (!used.has(key)) continue;
@@ -92,7 +93,7 @@ export class ProjectOps {
     }
   }
 
-  private async ensureVolumes(services: ServiceConfig[]): Promise<void> {
+  async ensureVolumes(services: ServiceConfig[]): Promise<void> {
     const used = new Set(services.flatMap((s) => s.volumes.filter((m) => m.type === 'volume' && m.source).map((m) => m.source!)));
     for (const [key, v] of Object.entries(this.project.volumes)) {
       if (!used.has(key)) continue;
@@ -117,7 +118,7 @@ export class ProjectOps {
   }
 
   /** The image ID a service runs, building or pulling it first when needed. */
-  private async ensureImage(s: ServiceConfig, builder: Builder, forceBuild: boolean, noBuild: boolean): Promise<string> {
+  async ensureImage(s: ServiceConfig, builder: Builder, forceBuild: boolean, noBuild: boolean): Promise<string> {
     if (s.build && forceBuild && !noBuild) await builder.build(s);
     const inspect = async (): Promise<string | undefined> => {
       try { return (await this.client.imageInspect(s.image!)).Id as string; } catch (err) { if (isNotFound(err)) return undefined; throw err; }
@@ -203,7 +204,7 @@ export class ProjectOps {
     }
   }
 
-  private async waitFor(service: string, condition: string, required: boolean): Promise<void> {
+  async waitFor(service: string, condition: string, required: boolean): Promise<void> {
     if (condition === 'service_started') return;
     const containers = await this.containers({ services: [service] });
     if (!containers.length && !required) return;

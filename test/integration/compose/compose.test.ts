@@ -1,4 +1,5 @@
-// wharf compose against a real wharfd: converge, recreate on change, logs, exec, stop/start, down, attached up.
+// wharf compose against a real wharfd: converge, recreate on change, logs, exec, stop/start, down, attached up,
+// all on the project's default network.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,6 @@ function write(greeting: string): void {
   db:
     image: bb
     command: sh -c 'echo db ready; exec sleep 300'
-    network_mode: host
     labels: [tier=data]
   web:
     image: bb
@@ -24,7 +24,6 @@ function write(greeting: string): void {
     environment:
       GREETING: \${GREETING:-${greeting}}
     depends_on: [db]
-    network_mode: host
 `);
 }
 
@@ -41,7 +40,7 @@ test('up -d creates and starts in dependency order; ps lists the project', { ski
   assert.equal(up.code, 0, up.stderr);
   assert.equal(up.stdout, '');
   assert.equal(up.stderr, [
-    ' Container demo-db-1  Creating', ' Container demo-db-1  Created', ' Container demo-web-1  Creating', ' Container demo-web-1  Created',
+    ' Network demo_default  Creating', ' Network demo_default  Created', ' Container demo-db-1  Creating', ' Container demo-db-1  Created', ' Container demo-web-1  Creating', ' Container demo-web-1  Created',
     ' Container demo-db-1  Starting', ' Container demo-db-1  Started', ' Container demo-web-1  Starting', ' Container demo-web-1  Started', '',
   ].join('\n'));
   const ps = ok(compose(['ps', '--format', '{{.Name}} {{.Service}} {{.State}}']));
@@ -95,7 +94,7 @@ test('stop, start, and the real docker client sees the project by label', { skip
 test('down removes the containers; a second down does nothing', { skip: skipUnlessRoot }, () => {
   const down = compose(['down', '-t', '1'], { GREETING: 'bonjour' });
   assert.equal(down.code, 0, down.stderr);
-  assert.match(down.stderr, / Container demo-web-1 {2}Removed\n[\s\S]* Container demo-db-1 {2}Removed\n$/);
+  assert.match(down.stderr, / Container demo-web-1 {2}Removed\n[\s\S]* Container demo-db-1 {2}Removed\n Network demo_default {2}Removing\n Network demo_default {2}Removed\n$/);
   assert.equal(ok(d.wharf(['ps', '-aq', '--filter', 'label=com.docker.compose.project=demo'])), '');
   const again = compose(['down']);
   assert.equal(again.code, 0);
@@ -108,11 +107,9 @@ test('attached up streams prefixed output, reports exit codes, --exit-code-from'
   a:
     image: bb
     command: sh -c 'echo a out; sleep 0.3; echo a end'
-    network_mode: host
   b:
     image: bb
     command: sh -c 'echo b err >&2; exit 3'
-    network_mode: host
 `);
   const r = d.wharf(['compose', '-f', f2, '-p', 'jobs', 'up']);
   assert.equal(r.code, 0, r.stderr);
@@ -142,7 +139,7 @@ test('build: a service with a build context is built, tagged <project>-<service>
   const proj = mkdtempSync(join(tmpdir(), 'wharf-compose-build-'));
   mkdirSync(join(proj, 'app'));
   writeFileSync(join(proj, 'app', 'Dockerfile'), 'FROM bb\nRUN echo built > /built.txt\nCMD ["cat", "/built.txt"]\n');
-  writeFileSync(join(proj, 'compose.yaml'), 'services:\n  api:\n    build: ./app\n    network_mode: bridge\n');
+  writeFileSync(join(proj, 'compose.yaml'), 'services:\n  api:\n    build: ./app\n');
   const f = join(proj, 'compose.yaml');
   const up = d.wharf(['compose', '-f', f, 'up']);
   assert.equal(up.code, 0, up.stderr);

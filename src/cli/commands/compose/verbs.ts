@@ -1,85 +1,24 @@
 // The compose verbs: each parses its own flags and works through ProjectOps (src/compose).
 import { stringify as yamlStringify } from 'yaml';
-import { buildContextTar, copyContainerStream, jsonLines, type ContainerSummary } from '../../../client/index.js';
+import { copyContainerStream, type ContainerSummary } from '../../../client/index.js';
 import {
-  ComposeError, LABEL, containerDisplayName, logPrefix, type Builder, type ServiceConfig,
+  ComposeError, LABEL, containerDisplayName, logPrefix,
 } from '../../../compose/index.js';
 import type { FlagSpec, FlagValues } from '../../flags.js';
 import { writeTable } from '../../table-output.js';
 import { ContainerContext } from '../container/container-context.js';
+import { builder } from './builder.js';
 import type { ComposeCtx } from './compose.js';
+import { create, images, port, top } from './service-verbs.js';
+import { run } from './run-verb.js';
+import type { Verb } from './verb.js';
 
-export interface Verb {
-  use: string;
-  short: string;
-  flags: FlagSpec[];
-  interspersed?: boolean;
-  run(cc: ComposeCtx, flags: FlagValues, args: string[]): Promise<number | void>;
-}
+export type { Verb } from './verb.js';
 
 const TIMEOUT: FlagSpec = { name: 'timeout', short: 't', type: 'int', usage: 'Specify a shutdown timeout in seconds' };
 
 function timeout(flags: FlagValues): number | undefined {
   return flags.timeout as number | undefined;
-}
-
-/** Pull and build through the daemon, with compose's progress lines. */
-function builder(cc: ComposeCtx): Builder {
-  return {
-    async pull(s) {
-      const client = await cc.ctx.client();
-      const p = cc.progress('Pulling');
-      p.event({ kind: 'Service', name: s.name, status: 'Pulling', done: false });
-      const [repo, tag] = splitTag(s.image!);
-      const res = await client.imageCreate(repo, tag, s.platform);
-      for await (const m of jsonLines(res)) {
-        if (m.error) {
-          p.event({ kind: 'Service', name: s.name, status: 'Error', done: true, error: true });
-          p.finish();
-          throw new ComposeError(m.error);
-        }
-      }
-      p.event({ kind: 'Service', name: s.name, status: 'Pulled', done: true });
-      p.finish();
-    },
-    async build(s) {
-      const b = s.build!;
-      const client = await cc.ctx.client();
-      const p = cc.progress('Building');
-      p.event({ kind: 'Service', name: s.name, status: 'Building', done: false });
-      const tar = await buildContextTar(b.context, { dockerfileRel: b.dockerfile ?? 'Dockerfile' });
-      const args = Object.fromEntries(Object.entries(b.args ?? {}).map(([k, v]) => [k, v ?? cc.ctx.env[k] ?? null]));
-      const res = await client.imageBuild(tar.stream, {
-        t: [s.image!],
-        dockerfile: tar.dockerfile || undefined,
-        buildargs: JSON.stringify(args),
-        labels: JSON.stringify(b.labels ?? {}),
-        target: b.target,
-        nocache: b.no_cache ? '1' : undefined,
-        pull: b.pull ? '1' : undefined,
-        rm: '1',
-        networkmode: b.network ?? 'default',
-      });
-      for await (const m of jsonLines(res)) {
-        if (m.errorDetail || m.error) {
-          p.event({ kind: 'Service', name: s.name, status: 'Error', done: true, error: true });
-          p.finish();
-          throw new ComposeError(`failed to solve: ${m.errorDetail?.message ?? m.error ?? ''}`);
-        }
-        if (m.stream !== undefined) cc.ctx.io.out(m.stream);
-      }
-      p.event({ kind: 'Service', name: s.name, status: 'Built', done: true });
-      p.finish();
-    },
-  };
-}
-
-function splitTag(image: string): [string, string] {
-  const at = image.indexOf('@');
-  if (at >= 0) return [image.slice(0, at), image.slice(at + 1)];
-  const colon = image.lastIndexOf(':');
-  if (colon > image.lastIndexOf('/')) return [image.slice(0, colon), image.slice(colon + 1)];
-  return [image, 'latest'];
 }
 
 // ---------------------------------------------------------------------------------------------- logs
@@ -543,8 +482,10 @@ const version: Verb = {
 export const VERBS: Record<string, Verb> = {
   build,
   config,
+  create,
   down,
   exec,
+  images,
   kill: simple('Force stop service containers.', (ops, f, a) => ops.kill(a, f.signal as string | undefined), [
     { name: 'remove-orphans', type: 'bool', usage: 'Remove containers for services not defined in the Compose file.' },
     { name: 'signal', short: 's', type: 'string', usage: 'SIGNAL to send to the container.', defaultText: '"SIGKILL"' },
@@ -552,12 +493,15 @@ export const VERBS: Record<string, Verb> = {
   logs,
   ls,
   pause: simple('Pause services', (ops, _f, a) => ops.pause(a, false)),
+  port,
   ps,
   pull,
   restart: simple('Restart service containers', (ops, f, a) => ops.restart(a, timeout(f)), [TIMEOUT]),
   rm,
+  run,
   start: simple('Start services', (ops, _f, a) => ops.start(a)),
   stop: simple('Stop services', (ops, f, a) => ops.stop(a, timeout(f)), [TIMEOUT]),
+  top,
   unpause: simple('Unpause services', (ops, _f, a) => ops.pause(a, true)),
   up,
   version,
