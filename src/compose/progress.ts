@@ -1,7 +1,8 @@
 // compose's progress display. Plain (not a terminal): one line per event on stderr, " Container x  Started".
 // On a terminal: a block redrawn in place, "[+] Running 2/2" then " ✔ Container x  Started   0.3s".
 
-export interface ProgressEvent { kind: 'Network' | 'Volume' | 'Container' | 'Image' | 'Service'; name: string; status: string; done: boolean; error?: boolean }
+/** `text` sits between the name and the status, as compose's event Text does (cp's "copy a to web-1:/b"). */
+export interface ProgressEvent { kind: 'Network' | 'Volume' | 'Container' | 'Image' | 'Service'; name: string; status: string; done: boolean; error?: boolean; text?: string }
 
 export interface Progress {
   event(e: ProgressEvent): void;
@@ -11,7 +12,7 @@ export interface Progress {
 
 export function plainProgress(write: (s: string) => void): Progress {
   return {
-    event(e) { write(` ${label(e)}  ${e.status}\n`); },
+    event(e) { write(` ${label(e)} ${e.text ?? ''} ${e.status}\n`); },
     finish() { /* nothing buffered */ },
   };
 }
@@ -34,7 +35,7 @@ export function ttyProgress(write: (s: string) => void, columns: number, title =
     for (const l of all) {
       const mark = l.e.error ? '✘' : l.e.done ? '✔' : '⠿';
       const secs = `${(((l.ended ?? Date.now()) - l.started) / 1000).toFixed(1)}s`;
-      const left = ` ${mark} ${label(l.e)}  ${l.e.status}`;
+      const left = ` ${mark} ${label(l.e)} ${l.e.text ?? ''} ${l.e.status}`;
       const pad = Math.max(1, columns - left.length - secs.length - 1);
       out += `\x1b[2K${left}${' '.repeat(pad)}${secs} \n`;
     }

@@ -1,8 +1,8 @@
-// wharf compose run/create/top/port/images against a real wharfd, on the project's default network.
+// wharf compose run/create/top/port/images/cp against a real wharfd, on the project's default network.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { get } from 'node:http';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestDaemon, ok, skipUnlessRoot } from '../../helpers/daemon.js';
@@ -114,7 +114,7 @@ test('run overrides: -e, -u, -w, --entrypoint, --name, -v, --no-deps; service po
   assert.equal(both.stderr, '--service-ports and --publish are incompatible\n');
 });
 
-test('port, top, images on the running project', { skip: skipUnlessRoot }, async () => {
+test('port, top, images, cp on the running project', { skip: skipUnlessRoot }, async () => {
   const port = ok(compose(['port', 'web', '8080']));
   assert.match(port, /^127\.0\.0\.1:\d+\n$/);
   let body = '';
@@ -138,6 +138,15 @@ test('port, top, images on the running project', { skip: skipUnlessRoot }, async
   assert.equal(ok(compose(['images', '-q'])), `${imgId}\n`);
   const json = JSON.parse(ok(compose(['images', '--format', 'json']))) as Array<Record<string, unknown>>;
   assert.deepEqual(Object.keys(json[0]!), ['ID', 'ContainerName', 'Repository', 'Tag', 'Size']);
+
+  // cp both ways through the service's container.
+  const copied = join(dir, 'copied.html');
+  const from = compose(['cp', 'web:/www/index.html', copied]);
+  assert.equal(from.code, 0, from.stderr);
+  assert.equal(from.stderr, ` rp-web-1 copy rp-web-1:/www/index.html to ${copied} Copying\n rp-web-1 copy rp-web-1:/www/index.html to ${copied} Copied\n`);
+  assert.equal(readFileSync(copied, 'utf8'), 'served by web\n');
+  ok(compose(['cp', join(dir, 'hello.txt'), 'web:/www/hello.txt']));
+  assert.equal(ok(compose(['exec', '-T', 'web', 'cat', '/www/hello.txt'])), 'from the host\n');
 });
 
 test('create makes containers without starting them; down removes them and the network', { skip: skipUnlessRoot }, () => {

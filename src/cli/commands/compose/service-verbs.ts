@@ -162,3 +162,57 @@ export const images: Verb = {
     cc.ctx.io.out(tw.flush());
   },
 };
+
+/** compose's splitCpArg: an absolute or ./-relative path is local, else SERVICE:PATH when there is a colon. */
+function splitCpArg(arg: string): [string | undefined, string] {
+  if (arg.startsWith('/') || arg.startsWith('.')) return [undefined, arg];
+  const i = arg.indexOf(':');
+  return i < 0 ? [undefined, arg] : [arg.slice(0, i), arg.slice(i + 1)];
+}
+
+export const cp: Verb = {
+  use: '[OPTIONS] SERVICE:SRC_PATH DEST_PATH|-\n\tdocker compose cp [OPTIONS] SRC_PATH|- SERVICE:DEST_PATH',
+  short: 'Copy files/folders between a service container and the local filesystem',
+  flags: [
+    { name: 'all', type: 'bool', usage: 'copy to all the containers of the service.', hidden: true },
+    { name: 'archive', short: 'a', type: 'bool', usage: 'Archive mode (copy all uid/gid information)' },
+    { name: 'follow-link', short: 'L', type: 'bool', usage: 'Always follow symbol link in SRC_PATH' },
+    { name: 'index', type: 'int', usage: 'index of the container if service has multiple replicas' },
+  ],
+  async run(cc, flags, args) {
+    if (args.length !== 2) throw new ComposeError(`"docker compose cp" requires exactly 2 arguments.`);
+    if (args[0] === '') throw new ComposeError('source can not be empty');
+    if (args[1] === '') throw new ComposeError('destination can not be empty');
+    const [srcSvc, srcPath] = splitCpArg(args[0]!);
+    const [dstSvc, dstPath] = splitCpArg(args[1]!);
+    if (srcSvc !== undefined && flags.all === true) throw new ComposeError('cannot use the --all flag when copying from a service');
+    if (srcSvc !== undefined && dstSvc !== undefined) throw new ComposeError('copying between services is not supported');
+    const service = srcSvc ?? dstSvc;
+    if (service === undefined) throw new ComposeError('unknown copy direction');
+    const ops = await cc.ops();
+    const index = (flags.index as number | undefined) ?? 0;
+    let list = await ops.containers({ services: [service] });
+    if (index > 0) {
+      list = list.filter((c) => Number(c.Labels?.[LABEL.number]) === index);
+      if (!list.length) throw new ComposeError(`service "${service}" is not running container #${index}`);
+    } else if (!list.length) {
+      throw new ComposeError(`no container found for service "${service}"`);
+    }
+    // From a service: its first container; to a service: every one of them.
+    if (srcSvc !== undefined) list = list.slice(0, 1);
+    const cpCmd = (await import('../container/cp.js')).default;
+    const progress = cc.progress('Copying');
+    try {
+      await Promise.all(list.map(async (c) => {
+        const name = containerDisplayName(c);
+        const text = srcSvc !== undefined ? `copy ${name}:${srcPath} to ${dstPath}` : `copy ${srcPath} to ${name}:${dstPath}`;
+        progress.event({ kind: 'Service', name, text, status: 'Copying', done: false });
+        const argv = srcSvc !== undefined ? [`${c.Id}:${srcPath}`, dstPath] : [srcPath, `${c.Id}:${dstPath}`];
+        await cpCmd.run(cc.ctx, { archive: flags.archive, 'follow-link': flags['follow-link'] }, argv);
+        progress.event({ kind: 'Service', name, text, status: 'Copied', done: true });
+      }));
+    } finally {
+      progress.finish();
+    }
+  },
+};

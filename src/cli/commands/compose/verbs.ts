@@ -9,7 +9,7 @@ import { writeTable } from '../../table-output.js';
 import { ContainerContext } from '../container/container-context.js';
 import { builder } from './builder.js';
 import type { ComposeCtx } from './compose.js';
-import { create, images, port, top } from './service-verbs.js';
+import { cp, create, images, port, top } from './service-verbs.js';
 import { run } from './run-verb.js';
 import type { Verb } from './verb.js';
 
@@ -482,6 +482,7 @@ const version: Verb = {
 export const VERBS: Record<string, Verb> = {
   build,
   config,
+  cp,
   create,
   down,
   exec,
