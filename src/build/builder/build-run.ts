@@ -1,5 +1,6 @@
-// One build: stages in order (independent ones concurrently), their steps through the Dispatcher, the
+// One build: stages in order (independent ones concurrently, output kept in order), their steps through the Dispatcher, the
 // messages Docker's legacy builder streams ("Step 1/5 : ...", " ---> id", "Running in", ...).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -81,6 +82,9 @@ function legacyParseError(err: unknown): Error {
   return err as Error;
 }
 
+interface StageSink { step: number; buf: Json[]; live: boolean; done: boolean }
+const stageOutput = new AsyncLocalStorage<StageSink>();
+
 export class BuildRun implements StepHost {
   private readonly referenced = new Set<string>();
   private readonly meta = new Map<string, string | undefined>();
@@ -102,12 +106,50 @@ export class BuildRun implements StepHost {
     this.ctxFs = new ContextFS(ctx.index);
   }
 
-  out(text: string): void { if (!this.opts.quiet) this.emit({ stream: text }); }
+  out(text: string): void { if (!this.opts.quiet) this.send({ stream: text }); }
+
+  /** A message from the stage running in this async context (buffered until the stages before it are done). */
+  private send(m: Json): void {
+    const sink = stageOutput.getStore();
+    if (sink && !sink.live) sink.buf.push(m);
+    else this.emit(m);
+  }
 
   private printStep(original: string): void {
-    this.step++;
-    this.out(`Step ${this.step}/${this.plan.total} : ${original}`);
+    const sink = stageOutput.getStore();
+    const n = sink ? ++sink.step : ++this.step;
+    this.out(`Step ${n}/${this.plan.total} : ${original}`);
     this.out('\n');
+  }
+
+  /**
+   * All needed stages start at once: a stage waits only for the stages it names (FROM, COPY --from), so
+   * independent stages build in parallel. Output stays in Dockerfile order, numbered as if sequential: each
+   * stage's messages are held back until every stage before it has finished printing.
+   */
+  private async buildStages(): Promise<ImageState> {
+    const sinks: StageSink[] = [];
+    let step = this.step;
+    for (const s of this.plan.stages) {
+      sinks.push({ step, buf: [], live: sinks.length === 0, done: false });
+      step += 1 + s.commands.length;
+    }
+    let head = 0;
+    const advance = (): void => {
+      while (head < sinks.length && sinks[head]!.done) {
+        head++;
+        const next = sinks[head];
+        if (next) { next.live = true; for (const m of next.buf.splice(0)) this.emit(m); }
+      }
+    };
+    const runs = this.plan.stages.map((s, i) => {
+      const p = stageOutput.run(sinks[i]!, () => this.buildStage(s));
+      this.results.set(s.index, p);
+      return p.finally(() => { sinks[i]!.done = true; advance(); });
+    });
+    const settled = await Promise.allSettled(runs);
+    for (const r of settled) if (r.status === 'rejected') throw r.reason;
+    return (settled[settled.length - 1] as PromiseFulfilledResult<ImageState>).value;
   }
 
   async run(): Promise<string> {
@@ -120,15 +162,7 @@ export class BuildRun implements StepHost {
         this.meta.set(x.key, x.value === undefined ? undefined : this.plan.lex.processWord(x.value, env));
       }
     }
-    // Stages run in order; the output of each is buffered per stage only when stages overlap, so Docker's
-    // step numbering stays sequential. Here every stage runs after the stages it depends on.
-    let last: ImageState = SCRATCH;
-    for (const s of this.plan.stages) {
-      const p = this.buildStage(s);
-      this.results.set(s.index, p);
-      last = await p;
-    }
-    const finalState = last;
+    const finalState = await this.buildStages();
     if (!finalState.imageId) throw new InvalidParameter('No image was generated. Is your Dockerfile empty?');
     const id = finalState.imageId;
     this.emit({ aux: { ID: id } });
@@ -195,7 +229,7 @@ export class BuildRun implements StepHost {
     let img = this.opts.pull ? undefined : find();
     if (!img) {
       if (!this.ports.pull) throw new InvalidParameter(`No such image: ${name}`);
-      await this.ports.pull(name, (m) => { if (!this.opts.quiet) this.emit(m); }, this.signal);
+      await this.ports.pull(name, (m) => { if (!this.opts.quiet) this.send(m); }, this.signal);
       img = find();
       if (!img) throw new InvalidParameter(`No such image: ${name}`);
     }

@@ -97,3 +97,18 @@ test('a fully cached rebuild creates no container and no layer; COPY history mat
     real(['rmi', tag]);
   }
 });
+
+test('independent stages build at the same time, output stays in order, unneeded stages are skipped', { skip: skipUnlessRoot }, () => {
+  const span = (n: string) => `RUN cut -d' ' -f1 /proc/uptime > /${n}.s && sleep 3 && cut -d' ' -f1 /proc/uptime > /${n}.e`;
+  const dir = ctx('stages', {
+    Dockerfile: ['FROM bb AS a', span('a'), 'FROM bb AS unused', 'RUN exit 7', 'FROM bb AS b', span('b'), 'FROM bb',
+      'COPY --from=a /a.s /a.e /t/', 'COPY --from=b /b.s /b.e /t/', 'RUN cat /t/a.s /t/a.e /t/b.s /t/b.e', ''].join('\n'),
+  });
+  const out = ok(d.wharf(['build', '--no-cache', dir]));
+  const steps = [...out.matchAll(/^Step (\d+)\/(\d+) : (.*)$/gm)].map((m) => `${m[1]}/${m[2]} ${m[3]}`);
+  assert.deepEqual(steps.map((s) => s.split(' ')[0]), ['1/8', '2/8', '3/8', '4/8', '5/8', '6/8', '7/8', '8/8']);
+  assert.equal(steps[2], '3/8 FROM bb AS b');
+  assert.doesNotMatch(out, /exit 7/);
+  const [as, ae, bs, be] = out.slice(out.indexOf('RUN cat /t/a.s')).split('\n').filter((l) => /^\d+\.\d+$/.test(l)).map(Number);
+  assert.ok(as! < be! && bs! < ae!, `stage runs did not overlap: a ${as}-${ae}, b ${bs}-${be}`);
+});
