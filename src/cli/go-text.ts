@@ -39,6 +39,16 @@ export function goTimeString(unixSeconds: number): string {
   return `${localParts(d)} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${z.offset} ${z.name}`;
 }
 
+/** time.Time.String() of an RFC 3339 timestamp with nanoseconds: "2026-11-23 12:53:38.941860308 +0000 UTC". */
+export function goTimeStringNano(rfc3339: string): string {
+  const ms = Date.parse(rfc3339);
+  if (Number.isNaN(ms)) return rfc3339;
+  const frac = (/\.(\d+)/.exec(rfc3339)?.[1] ?? '').replace(/0+$/, '');
+  const d = new Date(Math.floor(ms / 1000) * 1000);
+  const z = zone(d);
+  return `${localParts(d)} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${frac ? `.${frac}` : ''} ${z.offset} ${z.name}`;
+}
+
 /** time.Unix(sec, 0).Format(time.RFC3339): "2026-11-23T09:00:17Z". */
 export function goRfc3339(unixSeconds: number): string {
   const d = new Date(unixSeconds * 1000);

@@ -3,7 +3,7 @@
 import type { Command } from './command.js';
 
 export interface Entry { short: string; load: () => Promise<{ default: Command }>; aliases?: string[] }
-export type Group = 'container' | 'image' | 'system' | 'volume' | 'builder';
+export type Group = 'container' | 'image' | 'system' | 'volume' | 'builder' | 'network';
 
 export const GROUPS: Record<Group, { short: string; verbs: Record<string, Entry> }> = {
   container: {
@@ -67,6 +67,18 @@ export const GROUPS: Record<Group, { short: string; verbs: Record<string, Entry>
       events: { short: 'Get real time events from the server', load: () => import('./commands/system/events.js') },
       info: { short: 'Display system-wide information', load: () => import('./commands/system/info.js') },
       prune: { short: 'Remove unused data', load: () => import('./commands/system/prune.js') },
+    },
+  },
+  network: {
+    short: 'Manage networks',
+    verbs: {
+      connect: { short: 'Connect a container to a network', load: () => import('./commands/network/connect.js') },
+      create: { short: 'Create a network', load: () => import('./commands/network/create.js') },
+      disconnect: { short: 'Disconnect a container from a network', load: () => import('./commands/network/disconnect.js') },
+      inspect: { short: 'Display detailed information on one or more networks', load: () => import('./commands/network/inspect.js') },
+      ls: { short: 'List networks', load: () => import('./commands/network/ls.js'), aliases: ['ls', 'list'] },
+      prune: { short: 'Remove all unused networks', load: () => import('./commands/network/prune.js') },
+      rm: { short: 'Remove one or more networks', load: () => import('./commands/network/rm.js'), aliases: ['rm', 'remove'] },
     },
   },
   volume: {

@@ -7,7 +7,7 @@ import { hijack, type HijackedConn } from './hijack.js';
 import { Transport, readAll, type Query } from './transport.js';
 import type {
   ContainerCreateBody, ContainerInspect, ContainerSummary, ExecInspect, ImageHistoryItem, ImageInspect,
-  ImageSummary, PruneReport, VolumeSummary, WaitResponse,
+  ImageSummary, NetworkSummary, PruneReport, VolumeSummary, WaitResponse,
 } from './types.js';
 
 export type Filters = Record<string, string[]>;
@@ -174,6 +174,21 @@ export class Client {
     return this.transport.request({ method: 'POST', path: '/build', query, body: context, headers: { 'Content-Type': 'application/x-tar' } });
   }
 
+  networkCreate(body: Record<string, unknown>): Promise<{ Id: string; Warning?: string }> {
+    return this.transport.json({ method: 'POST', path: '/networks/create', body });
+  }
+  networkList(filters?: Filters): Promise<NetworkSummary[]> {
+    return this.transport.json({ path: '/networks', query: { filters: filtersJson(filters) } });
+  }
+  async networkRemove(id: string): Promise<void> {
+    await wrapNotFound(this.transport.text({ method: 'DELETE', path: `/networks/${enc(id)}` }), 'network', id);
+  }
+  async networkConnect(network: string, body: { Container: string; EndpointConfig?: Record<string, unknown> }): Promise<void> {
+    await this.transport.text({ method: 'POST', path: `/networks/${enc(network)}/connect`, body });
+  }
+  async networkDisconnect(network: string, body: { Container: string; Force: boolean }): Promise<void> {
+    await this.transport.text({ method: 'POST', path: `/networks/${enc(network)}/disconnect`, body });
+  }
   // other resources that system prune touches
   networkPrune(filters?: Filters): Promise<{ NetworksDeleted?: string[] | null }> {
     return this.transport.json({ method: 'POST', path: '/networks/prune', query: { filters: filtersJson(filters) } });

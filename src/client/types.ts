@@ -125,6 +125,18 @@ export interface PruneReport {
   SpaceReclaimed?: number;
 }
 
+/** GET /networks entries (the fields the CLI shows). */
+export interface NetworkSummary {
+  Name: string;
+  Id: string;
+  Created: string;
+  Scope: string;
+  Driver: string;
+  EnableIPv6: boolean;
+  Internal: boolean;
+  Labels: Record<string, string> | null;
+}
+
 /** GET /volumes item and POST /volumes/create answer. */
 export interface VolumeSummary {
   Name: string;

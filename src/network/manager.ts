@@ -275,6 +275,7 @@ export class NetworkManager {
     const given = endpoints?.[m] ?? endpoints?.[net.Id] ?? Object.values(endpoints ?? {})[0] ?? null;
     const ipam = given?.IPAMConfig && Object.values(given.IPAMConfig).some((v) => v) ? given.IPAMConfig : null;
     checkEndpointConfig(net, ipam, given?.Aliases);
+    if (ipam?.IPv4Address && net.Subnet && !contains(parseCidr(net.Subnet), parseIp(ipam.IPv4Address))) throw new InvalidParameter(invalidAddress(ipam.IPv4Address));
     att[net.Id] = { Aliases: given?.Aliases?.length ? given.Aliases : null, IPAMConfig: ipam, Links: given?.Links?.length ? given.Links : null, DriverOpts: given?.DriverOpts ?? null };
     await this.locked(async () => { this.state.attachments[containerId] = att; await this.save(); });
   }
@@ -426,7 +427,7 @@ export class NetworkManager {
     const want = config.IPAMConfig?.IPv4Address;
     if (want) {
       const n = parseIp(want);
-      if (!contains(subnet, n)) throw new InvalidParameter(`no configured subnet or ip-range contain the IP address ${want}`);
+      if (!contains(subnet, n)) throw new InvalidParameter(invalidAddress(want));
       if (used.has(n) || n === gw) throw new Forbidden(`Address already in use`);
       ip = n;
     } else {
@@ -626,7 +627,7 @@ export class NetworkManager {
   /** POST /networks/{id}/disconnect: the veth goes (and with it the address), the attachment too. */
   async disconnect(c: ContainerRef, ref: string): Promise<void> {
     const net = this.get(ref);
-    if (c.mode === 'host' || net.Driver === 'host') throw new InvalidParameter('container cannot be disconnected from host network or connected to host network');
+    if (c.mode === 'host' && net.Driver === 'host') throw new InvalidParameter('container cannot be disconnected from host network or connected to host network');
     await this.locked(async () => {
       const sb = this.state.sandboxes[c.id];
       const attached = this.attachmentsOf(c.id, c.mode).some((x) => x.net === net);
@@ -673,4 +674,8 @@ function checkEndpointConfig(net: NetworkRecord, ipam: Record<string, string> | 
   } else if (ip && !net.UserSubnet) {
     throw new InvalidParameter('user specified IP address is supported only when connecting to networks with user configured subnets');
   }
+}
+
+function invalidAddress(ip: string): string {
+  return `Invalid address ${ip}: It does not belong to any of this network's subnets`;
 }
