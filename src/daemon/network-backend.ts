@@ -62,6 +62,21 @@ function endpointConfig(v: unknown): Partial<AttachConfig> {
   };
 }
 
+/** One IPAM.Config entry in dockerd's field order (network.IPAMConfig; empty fields are omitted). */
+function ipamConfig(v: unknown, i: number): Record<string, string> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw unmarshalError(`IPAM.Config[${i}]`, v, 'network.IPAMConfig');
+  const c = v as JsonObject;
+  const out: Record<string, string> = {};
+  for (const k of ['Subnet', 'IPRange', 'Gateway'] as const) {
+    if (c[k] === undefined || c[k] === null || c[k] === '') continue;
+    if (typeof c[k] !== 'string') throw unmarshalError(`IPAMConfig.${k}`, c[k], 'string');
+    out[k] = c[k] as string;
+  }
+  const aux = stringMap(c.AuxiliaryAddresses, 'IPAMConfig.AuxiliaryAddresses');
+  if (aux && Object.keys(aux).length) (out as Record<string, unknown>).AuxiliaryAddresses = aux;
+  return out;
+}
+
 function containerRef(containers: ContainerManager, body: JsonObject): { id: string; name: string; mode: string } {
   const ref = typeof body.Container === 'string' ? body.Container : '';
   const rec = containers.store.get(ref);
@@ -90,7 +105,7 @@ export function networkBackend(net: NetworkManager, containers: ContainerManager
         attachable: bool(body.Attachable, 'NetworkCreateRequest.Attachable'),
         labels: stringMap(body.Labels, 'NetworkCreateRequest.Labels') ?? {},
         options: stringMap(body.Options, 'NetworkCreateRequest.Options') ?? {},
-        ipamConfig: config.map((c, i) => stringMap(c, `IPAM.Config[${i}]`) ?? {}),
+        ipamConfig: config.map((c, i) => ipamConfig(c, i)),
         ipamOptions: stringMap(ipam?.Options, 'IPAM.Options'),
       });
       return { Id: rec.Id, Warning: '' };

@@ -506,7 +506,9 @@ export class NetworkManager {
       Object.assign(n, { Internal: req.internal, Attachable: req.attachable, Labels: req.labels, Options: req.options, IPAMOptions: req.ipamOptions });
       n.Bridge = req.options['com.docker.network.bridge.name'] || `br-${n.Id.slice(0, 12)}`;
       if (this.state.networks.some((o) => o.Bridge === n.Bridge)) throw new Forbidden(`bridge name ${n.Bridge} is already in use by another network`);
-      const given = req.ipamConfig.find((c) => c.Subnet && !c.Subnet.includes(':'));
+      const v4 = req.ipamConfig.filter((c) => c.Subnet && !c.Subnet.includes(':'));
+      if (v4.length > 1) throw new Forbidden("bridge driver doesn't support multiple subnets");
+      const given = v4[0];
       if (given) {
         this.userSubnet(n, given);
         n.IPAMConfig = req.ipamConfig;

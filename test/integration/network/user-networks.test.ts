@@ -169,3 +169,103 @@ test('--internal: members reach each other, nothing beyond the bridge', { skip: 
   ok(d.docker(['network', 'rm', 'un-int', 'un-open']));
   spawnSync('ip', ['netns', 'del', outside]);
 });
+
+test('connect and disconnect a running container: the interface comes and goes, the default route follows', { skip: skipUnlessRoot }, () => {
+  const sa = freeSubnet();
+  const sb = freeSubnet();
+  ok(d.docker(['network', 'create', '--subnet', sa, 'un-m1']));
+  ok(d.docker(['network', 'create', '--subnet', sb, 'un-m2']));
+  ok(d.docker(['run', '-d', '--name', 'un-hot', '--network', 'un-m2', 'busybox', 'sleep', '300']));
+  ok(d.docker(['run', '-d', '--name', 'un-peer', '--network', 'un-m1', 'busybox', 'sleep', '300']));
+  const peer = inspect('un-peer', '{{(index .NetworkSettings.Networks "un-m1").IPAddress}}');
+  assert.ok(!ping('un-hot', peer));
+
+  ok(d.docker(['network', 'connect', '--alias', 'late', '--ip', net(sa, 77), 'un-m1', 'un-hot']));
+  const id = inspect('un-hot', '{{.Id}}');
+  const addrs = ok(d.docker(['exec', 'un-hot', 'ip', '-o', '-4', 'addr']));
+  assert.match(addrs, new RegExp(`eth1\\s+inet ${net(sa, 77).replace(/\./g, '\\.')}/24`));
+  // un-m1 sorts before un-m2: like libnetwork, the default route moves to it.
+  assert.match(ok(d.docker(['exec', 'un-hot', 'ip', 'route'])), new RegExp(`default via ${net(sa, 1).replace(/\./g, '\\.')} dev eth1`));
+  assert.ok(ping('un-hot', peer), 'reachable once connected');
+  const e = JSON.parse(inspect('un-hot', '{{json (index .NetworkSettings.Networks "un-m1")}}'));
+  assert.deepEqual(e.Aliases, ['late', id.slice(0, 12)]);
+  assert.equal(e.IPAddress, net(sa, 77));
+  assert.ok(netJson('un-m1').Containers[id]);
+  const again = d.docker(['network', 'connect', 'un-m1', 'un-hot']);
+  assert.match(again.stderr, /^Error response from daemon: endpoint with name un-hot already exists in network un-m1\n/);
+
+  ok(d.docker(['network', 'disconnect', 'un-m1', 'un-hot']));
+  assert.doesNotMatch(ok(d.docker(['exec', 'un-hot', 'ip', '-o', 'link'])), /eth1/);
+  assert.match(ok(d.docker(['exec', 'un-hot', 'ip', 'route'])), new RegExp(`default via ${net(sb, 1).replace(/\./g, '\\.')} dev eth0`));
+  assert.ok(!ping('un-hot', peer), 'unreachable once disconnected');
+  assert.equal(inspect('un-hot', '{{len .NetworkSettings.Networks}}'), '1');
+  assert.equal(netJson('un-m1').Containers[id], undefined);
+  // The address is free again: another container can take it.
+  ok(d.docker(['run', '-d', '--name', 'un-reuse', '--network', 'un-m1', '--ip', net(sa, 77), 'busybox', 'sleep', '300']));
+
+  // A stopped container only records the attachment, and joins both networks when it starts.
+  ok(d.docker(['create', '--name', 'un-cold', '--network', 'un-m2', 'busybox', 'sleep', '300']));
+  ok(d.docker(['network', 'connect', 'un-m1', 'un-cold']));
+  const cold = JSON.parse(inspect('un-cold', '{{json .NetworkSettings.Networks}}'));
+  assert.deepEqual(Object.keys(cold).sort(), ['un-m1', 'un-m2']);
+  assert.equal(cold['un-m1'].IPAddress, '');
+  ok(d.docker(['start', 'un-cold']));
+  const links = ok(d.docker(['exec', 'un-cold', 'ip', '-o', '-4', 'addr']));
+  assert.match(links, /eth0/);
+  assert.match(links, /eth1/);
+  ok(d.docker(['rm', '-f', 'un-hot', 'un-peer', 'un-reuse', 'un-cold']));
+  ok(d.docker(['network', 'rm', 'un-m1', 'un-m2']));
+});
+
+test('the wharf CLI: network create/ls/inspect/connect/disconnect/prune like docker', { skip: skipUnlessRoot }, () => {
+  const s = freeSubnet();
+  const id = ok(d.wharf(['network', 'create', '--subnet', s, '--gateway', net(s, 254), '--ip-range', s.replace(/0\/24$/, '128/25'), '--label', 'k=v', 'un-cli'])).trim();
+  assert.match(id, /^[0-9a-f]{64}$/);
+  assert.equal(ok(d.wharf(['network', 'inspect', '-f', '{{json .IPAM.Config}}', 'un-cli'])), `[{"Subnet":"${s}","IPRange":"${s.replace(/0\/24$/, '128/25')}","Gateway":"${net(s, 254)}"}]\n`);
+  const table = ok(d.wharf(['network', 'ls', '--filter', 'name=un-cli']));
+  assert.equal(table, `NETWORK ID     NAME      DRIVER    SCOPE\n${id.slice(0, 12)}   un-cli    bridge    local\n`);
+  assert.equal(ok(d.wharf(['network', 'ls', '-q', '--no-trunc', '--filter', 'label=k=v'])), `${id}\n`);
+  assert.equal(ok(d.wharf(['network', 'ls', '--filter', 'type=custom', '--format', '{{.Name}} {{.Label "k"}} {{.Internal}}'])), 'un-cli v false\n');
+  ok(d.wharf(['run', '-d', '--name', 'un-cli-c', '--network', 'un-cli', '--network-alias', 'x1', 'busybox', 'sleep', '300']));
+  // Addresses come from the --ip-range; the gateway is the one given.
+  const ip = inspect('un-cli-c', '{{(index .NetworkSettings.Networks "un-cli").IPAddress}}');
+  assert.ok(Number(ip.split('.')[3]) >= 128, ip);
+  assert.match(ok(d.wharf(['exec', 'un-cli-c', 'ip', 'route'])), new RegExp(`default via ${net(s, 254).replace(/\./g, '\\.')}`));
+  ok(d.wharf(['network', 'disconnect', 'un-cli', 'un-cli-c']));
+  ok(d.wharf(['network', 'connect', '--alias', 'x2', 'un-cli', 'un-cli-c']));
+  assert.equal(inspect('un-cli-c', '{{index (index .NetworkSettings.Networks "un-cli").Aliases 0}}'), 'x2');
+  const busy = d.wharf(['network', 'rm', 'un-cli', 'nope-net']);
+  assert.equal(busy.code, 1);
+  assert.equal(busy.stderr, `Error response from daemon: error while removing network: network un-cli id ${id} has active endpoints\nError: No such network: nope-net\n`);
+  ok(d.wharf(['rm', '-f', 'un-cli-c']));
+  assert.equal(ok(d.wharf(['network', 'prune', '-f', '--filter', 'label=k=v'])), 'Deleted Networks:\nun-cli\n\n');
+  assert.equal(d.wharf(['network', 'inspect', 'un-cli']).stderr, 'Error: No such network: un-cli\n');
+});
+
+test('a daemon restart keeps networks, bridges, addresses and rules; rm leaves nothing behind', { skip: skipUnlessRoot }, async () => {
+  const s = freeSubnet();
+  const id = ok(d.docker(['network', 'create', '--subnet', s, 'un-keep'])).trim();
+  const br = `br-${id.slice(0, 12)}`;
+  ok(d.docker(['run', '-d', '--name', 'un-k1', '--network', 'un-keep', 'busybox', 'sleep', '300']));
+  ok(d.docker(['run', '-d', '--name', 'un-k2', '--network', 'un-keep', 'busybox', 'sleep', '300']));
+  const ip1 = inspect('un-k1', '{{(index .NetworkSettings.Networks "un-keep").IPAddress}}');
+  const veth = spawnSync('ip', ['-o', 'link', 'show', 'master', br]).stdout.toString().match(/veth[0-9a-f]+/g) ?? [];
+  assert.equal(veth.length, 2);
+  const rulesBefore = iptablesDump().split('\n').filter((l) => l.includes(br)).sort();
+  await d.stop();
+  await d.start();
+  assert.equal(netJson('un-keep').Id, id);
+  assert.equal(inspect('un-k1', '{{(index .NetworkSettings.Networks "un-keep").IPAddress}}'), ip1);
+  assert.ok(ping('un-k2', ip1), 'still reachable after the restart');
+  assert.deepEqual(iptablesDump().split('\n').filter((l) => l.includes(br)).sort(), rulesBefore, 'same rules, none doubled');
+  // A new container after the restart does not get a taken address.
+  ok(d.docker(['run', '-d', '--name', 'un-k3', '--network', 'un-keep', 'busybox', 'sleep', '300']));
+  const ip3 = inspect('un-k3', '{{(index .NetworkSettings.Networks "un-keep").IPAddress}}');
+  assert.notEqual(ip3, ip1);
+
+  ok(d.docker(['rm', '-f', 'un-k1', 'un-k2', 'un-k3']));
+  for (const v of veth) assert.ok(!existsSync(`/sys/class/net/${v}`), `${v} gone`);
+  ok(d.docker(['network', 'rm', 'un-keep']));
+  assert.ok(!existsSync(`/sys/class/net/${br}`));
+  assert.equal(iptablesDump().split('\n').filter((l) => l.includes(br) || l.includes(s)).length, 0);
+});
