@@ -360,6 +360,7 @@ export class ContainerManager {
     rec.Name = `/${name}`;
     await this.store.save(rec);
     this.store.releaseName(old);
+    await this.deps.network?.renamed(rec.Id, name);
     this.emit(rec, 'rename', { oldName: old });
   }
 

@@ -342,6 +342,14 @@ export class NetworkManager {
     return out;
   }
 
+  /** A running container was renamed: its endpoints answer to the new name (docker rename). */
+  async renamed(containerId: string, name: string): Promise<void> {
+    const sb = this.state.sandboxes[containerId];
+    if (!sb) return;
+    await this.locked(async () => { sb.Name = name; await this.save(); });
+    for (const fn of this.listeners) { try { fn(); } catch { /* a listener's failure is not ours */ } }
+  }
+
   private hasEndpoints(net: NetworkRecord): boolean {
     return Object.values(this.state.sandboxes).some((sb) => sb.Endpoints[net.Id]);
   }

@@ -4,8 +4,8 @@ import type { Command, Ctx } from '../../command.js';
 import type { FlagValues } from '../../flags.js';
 import { FILTER_FLAG, filtersOf } from '../../filter-opt.js';
 import { goTimeStringNano, truncateId } from '../../go-text.js';
+import { naturalCompare } from '../../prune.js';
 import { writeTable } from '../../table-output.js';
-import { naturalLess } from '../volume/ls.js';
 
 const HEADERS = { ID: 'NETWORK ID', Name: 'NAME', Driver: 'DRIVER', Scope: 'SCOPE', IPv6: 'IPV6', Internal: 'INTERNAL', Labels: 'LABELS', CreatedAt: 'CREATED AT' };
 
@@ -39,7 +39,7 @@ function formatOf(flags: FlagValues): string {
 async function run(ctx: Ctx, flags: FlagValues): Promise<number> {
   const client = await ctx.client();
   const list = await client.networkList(filtersOf(flags));
-  const nets = [...list].sort((a, b) => (naturalLess(a.Name, b.Name) ? -1 : naturalLess(b.Name, a.Name) ? 1 : 0));
+  const nets = [...list].sort((a, b) => naturalCompare(a.Name, b.Name));
   writeTable(ctx, formatOf(flags), nets.map((n) => new NetworkContext(n, flags['no-trunc'] !== true)), HEADERS);
   return 0;
 }

@@ -2,7 +2,7 @@
 import type { Command, Ctx } from '../../command.js';
 import type { FlagValues } from '../../flags.js';
 import { filtersOf, parseFilter } from '../../filter-opt.js';
-import { confirm } from '../container/prune.js';
+import { confirm, deletedList } from '../../prune.js';
 
 const WARNING = 'WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue?';
 
@@ -10,7 +10,7 @@ async function run(ctx: Ctx, flags: FlagValues): Promise<number> {
   if (flags.force !== true && !(await confirm(ctx, WARNING))) return 0;
   const client = await ctx.client();
   const report = await client.networkPrune(filtersOf(flags));
-  if (report.NetworksDeleted?.length) ctx.io.out(`Deleted Networks:\n${report.NetworksDeleted.map((n) => `${n}\n`).join('')}\n`);
+  ctx.io.out(deletedList('Deleted Networks', report.NetworksDeleted));
   return 0;
 }
 
