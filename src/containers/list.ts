@@ -16,6 +16,13 @@ export interface ListOptions {
   resolve: (ref: string) => ContainerRecord;
   /** True when the container's image matches an ancestor= value (name, ID, or a parent). */
   isAncestor: (rec: ContainerRecord, ancestor: string) => boolean;
+  /** The networks the container has joined, by name -> network ID (for network=; "" until it joined). */
+  networksOf?: (rec: ContainerRecord) => Record<string, string>;
+}
+
+/** network=: a joined network's name, or a prefix of its ID (dockerd shows IDs only once joined). */
+function matchNetwork(nets: Record<string, string>, value: string): boolean {
+  return Object.entries(nets).some(([name, id]) => id !== '' && (name === value || id.startsWith(value)));
 }
 
 function matchLabel(labels: Record<string, string>, spec: string): boolean {
@@ -49,6 +56,7 @@ export function listContainers(all: ContainerRecord[], opts: ListOptions): Conta
     if (f.exited?.length && !(st === 'exited' && f.exited.some((v) => Number(v) === r.State.ExitCode))) return false;
     if (f.ancestor?.length && !f.ancestor.some((a) => opts.isAncestor(r, a))) return false;
     if (f.health?.length && !f.health.includes(r.State.Health?.Status ?? 'none')) return false;
+    if (f.network?.length && opts.networksOf && !f.network.some((v) => matchNetwork(opts.networksOf!(r), v))) return false;
     return true;
   });
   if (opts.limit !== undefined && opts.limit > 0) list = list.slice(0, opts.limit);

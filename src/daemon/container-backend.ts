@@ -41,7 +41,8 @@ export function containerBackend(d: ContainerDeps): Omit<ContainerBackend, 'crea
   };
   return {
     async listContainers(opts) {
-      const list = listContainers(m.store.all(), { all: opts.all, limit: opts.limit, filters: opts.filters, resolve: (r) => m.store.get(r), isAncestor });
+      const networksOf = (rec: ContainerRecord) => Object.fromEntries(Object.entries(networkView(rec, m.deps.network).settings.Networks as Record<string, { NetworkID: string }>).map(([k, v]) => [k, v.NetworkID]));
+      const list = listContainers(m.store.all(), { all: opts.all, limit: opts.limit, filters: opts.filters, resolve: (r) => m.store.get(r), isAncestor, networksOf });
       return containerSummaries(d, list, !!opts.size);
     },
     createContainer(opts, body) { return m.create(opts.name, body); },

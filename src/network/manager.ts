@@ -70,6 +70,8 @@ export interface AttachConfig {
   DriverOpts?: Record<string, string> | null;
   /** Set once the container has joined the network (started, or connected): dockerd shows "" before. */
   NetworkID?: string;
+  /** The network's name when the attachment was made (for dockerd's error if it is removed meanwhile). */
+  Name?: string;
 }
 
 /** POST /networks/create, already parsed from its JSON. */
@@ -276,7 +278,7 @@ export class NetworkManager {
     const ipam = given?.IPAMConfig && Object.values(given.IPAMConfig).some((v) => v) ? given.IPAMConfig : null;
     checkEndpointConfig(net, ipam, given?.Aliases);
     if (ipam?.IPv4Address && net.Subnet && !contains(parseCidr(net.Subnet), parseIp(ipam.IPv4Address))) throw new InvalidParameter(invalidAddress(ipam.IPv4Address));
-    att[net.Id] = { Aliases: given?.Aliases?.length ? given.Aliases : null, IPAMConfig: ipam, Links: given?.Links?.length ? given.Links : null, DriverOpts: given?.DriverOpts ?? null };
+    att[net.Id] = { Aliases: given?.Aliases?.length ? given.Aliases : null, IPAMConfig: ipam, Links: given?.Links?.length ? given.Links : null, DriverOpts: given?.DriverOpts ?? null, Name: net.Name };
     await this.locked(async () => { this.state.attachments[containerId] = att; await this.save(); });
   }
 
@@ -370,6 +372,10 @@ export class NetworkManager {
     await this.locked(async () => {
       if (this.state.sandboxes[req.containerId]) await this.teardownLocked(req.containerId);
       nets = this.attachmentsOf(req.containerId, req.mode).filter(({ net }) => net.Driver === 'bridge');
+      // A network removed while the container was stopped: dockerd refuses the start the same way.
+      for (const [id, config] of Object.entries(this.state.attachments[req.containerId] ?? {})) {
+        if (!this.state.networks.some((n) => n.Id === id)) throw new NotFound(`network ${config.Name ?? id} not found`);
+      }
       for (const { net, config } of nets) {
         this.joined(req.containerId, net, config);
         sb.Endpoints[net.Id] = this.allocate(net, config, Object.keys(sb.Endpoints).length);
@@ -602,7 +608,7 @@ export class NetworkManager {
         if (sb) throw new Forbidden(`endpoint with name ${c.name} already exists in network ${net.Name}`);
         return false;
       }
-      const config: AttachConfig = { Aliases: cfg.Aliases?.length ? [...cfg.Aliases] : null, IPAMConfig: cfg.IPAMConfig ?? null, Links: cfg.Links?.length ? cfg.Links : null, DriverOpts: cfg.DriverOpts ?? null };
+      const config: AttachConfig = { Aliases: cfg.Aliases?.length ? [...cfg.Aliases] : null, IPAMConfig: cfg.IPAMConfig ?? null, Links: cfg.Links?.length ? cfg.Links : null, DriverOpts: cfg.DriverOpts ?? null, Name: net.Name };
       this.joined(c.id, net, config, !!sb);
       if (sb) await this.plug(sb, net, config);
       this.state.attachments[c.id]![net.Id] = config;

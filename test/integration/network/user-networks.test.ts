@@ -127,6 +127,8 @@ test('containers on one network reach each other; other networks are isolated; p
   assert.equal(members[id].Name, 'un-a');
   assert.equal(members[id].IPv4Address, `${fixed}/24`);
 
+  assert.deepEqual(ok(d.docker(['ps', '--filter', 'network=un-front', '--format', '{{.Names}}'])).split('\n').filter(Boolean).sort(), ['un-a', 'un-b']);
+  assert.equal(ok(d.docker(['ps', '--filter', `network=${netJson('un-back').Id.slice(0, 10)}`, '--format', '{{.Names}} {{.Networks}}'])), 'un-c un-back\n');
   const ipC = inspect('un-c', '{{(index .NetworkSettings.Networks "un-back").IPAddress}}');
   assert.ok(ping('un-b', fixed), 'same network reachable');
   assert.ok(!ping('un-b', ipC), 'other network unreachable');
