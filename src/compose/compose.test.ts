@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { interpolate, parseDotEnv, InterpolationError } from './interpolate.js';
 import { splitWords } from './shell-words.js';
 import { loadProject, parsePort, parseMount, dependencyOrder, ComposeError } from './load.js';
-import { configHash, createRequest, LABEL } from './convert.js';
+import { configHash, createRequest, LABEL, serviceNetworks } from './convert.js';
 import { composeSpecText } from './generated/compose-spec.js';
 
 const env = { A: 'a', EMPTY: '' };
@@ -129,6 +129,18 @@ test('create request: labels, env, ports, mounts, network and aliases', () => {
   assert.deepEqual(hc.RestartPolicy, { Name: 'on-failure', MaximumRetryCount: 3 });
   assert.equal(hc.NetworkMode, 'demo_default');
   assert.deepEqual((body.NetworkingConfig as { EndpointsConfig: Record<string, { Aliases: string[] }> }).EndpointsConfig.demo_default!.Aliases, ['demo-web-1', 'web']);
+});
+
+test('networks: the highest priority is the create network, then file order; aliases and a fixed address', () => {
+  const { load } = project({ 'compose.yaml': 'name: n\nservices:\n  web:\n    image: bb\n    networks:\n      a: {}\n      b: {priority: 10, aliases: [www], ipv4_address: 10.9.0.5}\n      c:\nnetworks:\n  a: {}\n  b: {}\n  c: {external: true}\n' });
+  const p = load();
+  assert.deepEqual(serviceNetworks(p.services.web!).map(([k]) => k), ['b', 'a', 'c']);
+  const { body } = createRequest(p, p.services.web!, 1, 'sha256:abc');
+  assert.equal((body.HostConfig as Record<string, unknown>).NetworkMode, 'n_b');
+  assert.deepEqual((body.NetworkingConfig as { EndpointsConfig: unknown }).EndpointsConfig, {
+    n_b: { Aliases: ['n-web-1', 'web', 'www'], IPAMConfig: { IPv4Address: '10.9.0.5', IPv6Address: undefined } },
+  });
+  assert.equal(p.networks.c!.name, 'c');
 });
 
 const sharedSpec = join(process.env.WHARF_SHARED_REF ?? new URL('../../../../shared/ref', import.meta.url).pathname, 'compose-spec.json');

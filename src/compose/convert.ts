@@ -2,7 +2,7 @@
 // and the create requests of the project's networks and volumes.
 import { createHash } from 'node:crypto';
 import { parseGoDuration } from '../units/index.js';
-import type { NetworkConfig, Project, ServiceConfig, VolumeConfig } from './model.js';
+import type { NetworkConfig, Project, ServiceConfig, ServiceNetwork, VolumeConfig } from './model.js';
 
 /** The compose version wharf writes in com.docker.compose.version labels (the docker compose it follows). */
 export const COMPOSE_VERSION = '2.20.2';
@@ -99,8 +99,7 @@ export function createRequest(project: Project, s: ServiceConfig, n: number, ima
     const i = t.indexOf(':');
     if (i < 0) tmpfs[t] = ''; else tmpfs[t.slice(0, i)] = t.slice(i + 1);
   }
-  const networks = Object.entries(s.networks ?? {});
-  const primary = networks[0];
+  const primary = serviceNetworks(s)[0];
   const networkMode = s.network_mode ?? (primary ? project.networks[primary[0]]!.name : 'default');
   const endpoints: Record<string, unknown> = {};
   if (primary && !s.network_mode) {
@@ -168,6 +167,15 @@ export function createRequest(project: Project, s: ServiceConfig, n: number, ima
     NetworkingConfig: { EndpointsConfig: endpoints },
   };
   return { name, body };
+}
+
+/**
+ * The service's networks, highest `priority` first (compose-go's NetworksByPriority): the first is the one the
+ * container is created on, the others are connected before start. Equal priorities keep the file's order
+ * (compose-go leaves them in map order, i.e. random).
+ */
+export function serviceNetworks(s: ServiceConfig): Array<[string, ServiceNetwork | null]> {
+  return Object.entries(s.networks ?? {}).sort(([, a], [, b]) => (b?.priority ?? 0) - (a?.priority ?? 0));
 }
 
 /** An endpoint's settings on one of the service's networks: the service name (and container name) as aliases. */

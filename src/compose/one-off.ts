@@ -4,7 +4,7 @@
 // left out unless asked, its restart policy dropped, and only its own name as a network alias unless
 // useAliases. Starting and attaching is the caller's (compose hands that to docker's `start` code).
 import { randomBytes } from 'node:crypto';
-import { LABEL, createRequest, endpoint } from './convert.js';
+import { LABEL, createRequest, endpoint, serviceNetworks } from './convert.js';
 import { parseMount, parsePort } from './load.js';
 import type { ServiceConfig } from './model.js';
 import type { Builder, ProjectOps } from './project-ops.js';
@@ -104,7 +104,7 @@ export async function createOneOff(ops: ProjectOps, o: RunOneOffOptions, builder
   body.Labels[SLUG_LABEL] = slug;
   Object.assign(body, { AttachStdin: o.interactive, AttachStdout: true, AttachStderr: true, OpenStdin: o.interactive, StdinOnce: o.interactive });
   body.HostConfig.AutoRemove = o.autoRemove;
-  const nets = Object.entries(s.networks ?? {});
+  const nets = serviceNetworks(s);
   const ep = (cfg: (typeof nets)[number][1]): Record<string, unknown> => {
     const e = endpoint(s, name, cfg);
     // Without --use-aliases compose gives a one-off only its container name on each network.

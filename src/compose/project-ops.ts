@@ -2,7 +2,7 @@
 // per-container verbs (start, stop, restart, kill, pause, unpause, rm), reporting progress as compose does.
 import type { Client, ContainerSummary } from '../client/index.js';
 import { isNotFound } from '../errors.js';
-import { LABEL, configHash, containerName, createRequest, endpoint, networkCreateBody, volumeCreateBody } from './convert.js';
+import { LABEL, configHash, containerName, createRequest, endpoint, networkCreateBody, serviceNetworks, volumeCreateBody } from './convert.js';
 import { ComposeError, dependencyOrder } from './load.js';
 import type { Project, ServiceConfig } from './model.js';
 import type { Progress } from './progress.js';
@@ -180,7 +180,7 @@ export class ProjectOps {
     const req = createRequest(this.project, s, n, imageId);
     const { Id } = await this.client.containerCreate(req.body as never, req.name);
     // Networks after the first are connected before start, as compose does.
-    for (const [key, cfg] of Object.entries(s.networks ?? {}).slice(1)) {
+    for (const [key, cfg] of serviceNetworks(s).slice(1)) {
       await this.client.transport.text({
         method: 'POST',
         path: `/networks/${encodeURIComponent(this.project.networks[key]!.name)}/connect`,
