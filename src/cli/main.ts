@@ -5,6 +5,7 @@
 // the CLI starts from a V8 startup snapshot, where nothing process-specific may run at build time).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isatty } from 'node:tty';
 import { checkArgs, errorText, helpText, PROG, StatusError, type Command, type Ctx, type Output } from './command.js';
 import { connectClient } from './daemon-start.js';
 import { FlagError, FlagSet, type FlagSpec } from './flags.js';
@@ -73,12 +74,14 @@ function processIo(): Output {
     out: (d) => { process.stdout.write(d); },
     err: (d) => { process.stderr.write(d); },
     stdout: process.stdout,
-    stdin: process.stdin,
-    stdinIsTTY: process.stdin.isTTY === true,
+    // process.stdin and process.stderr are made on first use (a stream, a handle): most commands never read
+    // stdin and write nothing to stderr, so they are not touched to answer the terminal questions.
+    get stdin() { return process.stdin; },
+    stdinIsTTY: isatty(0),
     stdoutIsTTY: process.stdout.isTTY === true,
-    stderrIsTTY: process.stderr.isTTY === true,
-    columns: process.stdout.columns ?? process.stderr.columns,
-    setRawMode: process.stdin.isTTY ? (on) => { process.stdin.setRawMode(on); } : undefined,
+    stderrIsTTY: isatty(2),
+    get columns() { return process.stdout.columns ?? (isatty(2) ? process.stderr.columns : undefined); },
+    setRawMode: isatty(0) ? (on) => { process.stdin.setRawMode(on); } : undefined,
     ttySize: () => {
       if (!process.stdout.isTTY) return undefined;
       const [width, height] = process.stdout.getWindowSize();
