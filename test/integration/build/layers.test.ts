@@ -53,7 +53,7 @@ const MERGE = [
 
 test('COPY merges into lower layers like overlayfs; RUN and COPY heredocs work', { skip: skipUnlessRoot }, () => {
   const dir = ctx('merge', { Dockerfile: MERGE, f: 'new-f\n', 'dir/sub/y': 'new-y\n', 'dir/wasfile/inner': 'inner\n' });
-  const out = ok(d.wharf(['build', '--progress=plain', '-t', 'merge:1', dir]));
+  const out = ok(d.wharf(['build', '--progress=plain', '-t', 'merge:1', dir], { timeout: 240_000 }));
   assert.match(out, /new-f\nlower\nnew-y\nhello world\ninner\nkeep\n/);
   assert.equal(ok(d.wharf(['run', '--rm', 'merge:1', 'cat', '/t.txt', '/link/sub/x'])), 'from a shell heredoc\nlower\n');
   const hist = ok(d.wharf(['history', '--no-trunc', '--format', '{{.CreatedBy}}', 'merge:1'])).split('\n');
@@ -64,10 +64,10 @@ test('COPY merges into lower layers like overlayfs; RUN and COPY heredocs work',
 test('a fully cached rebuild creates no container and no layer; COPY history matches dockerd\'s checksums', { skip: skipUnlessRoot }, () => {
   const files = { Dockerfile: 'FROM bb\nCOPY src/ /app/src/\nRUN ls /app/src > /list\nCOPY one.txt /app/\n', 'src/a': 'a\n', 'src/b/c': 'c\n', 'one.txt': '1\n' };
   const dir = ctx('cached', files);
-  ok(d.wharf(['build', '-t', 'cached:1', dir]));
+  ok(d.wharf(['build', '-t', 'cached:1', dir], { timeout: 240_000 }));
   const layers = readdirSync(join(d.dataRoot, 'snapshots', 'layers')).sort();
   const since = (Date.now() / 1000).toFixed(9);
-  const again = ok(d.wharf(['build', '-t', 'cached:1', dir]));
+  const again = ok(d.wharf(['build', '-t', 'cached:1', dir], { timeout: 240_000 }));
   assert.equal((again.match(/Using cache/g) ?? []).length, 3);
   assert.deepEqual(readdirSync(join(d.dataRoot, 'snapshots', 'layers')).sort(), layers);
   assert.deepEqual(readdirSync(join(d.dataRoot, 'snapshots', 'active')), []);
@@ -104,7 +104,7 @@ test('independent stages build at the same time, output stays in order, unneeded
     Dockerfile: ['FROM bb AS a', span('a'), 'FROM bb AS unused', 'RUN exit 7', 'FROM bb AS b', span('b'), 'FROM bb',
       'COPY --from=a /a.s /a.e /t/', 'COPY --from=b /b.s /b.e /t/', 'RUN cat /t/a.s /t/a.e /t/b.s /t/b.e', ''].join('\n'),
   });
-  const out = ok(d.wharf(['build', '--no-cache', dir]));
+  const out = ok(d.wharf(['build', '--no-cache', dir], { timeout: 240_000 }));
   const steps = [...out.matchAll(/^Step (\d+)\/(\d+) : (.*)$/gm)].map((m) => `${m[1]}/${m[2]} ${m[3]}`);
   assert.deepEqual(steps.map((s) => s.split(' ')[0]), ['1/8', '2/8', '3/8', '4/8', '5/8', '6/8', '7/8', '8/8']);
   assert.equal(steps[2], '3/8 FROM bb AS b');
