@@ -7,6 +7,7 @@ import { PassThrough, type Duplex } from 'node:stream';
 import { messageOf, statusOf, logUnclassified } from './errors.js';
 import type { Attachment } from './backend.js';
 import { pumpOutput, writeAll } from './response.js';
+import { CLOSE_NORMAL, encodeFrame, handshakeReply, OP, readFrames } from './websocket.js';
 
 export class Hijack {
   private taken = false;
@@ -110,6 +111,38 @@ export class Hijack {
       if (!closed) logUnclassified(err, 'attach output');
     }
     if (!closed) socket.end();
+  }
+
+  /**
+   * GET /containers/{id}/attach/ws: completes the websocket handshake and serves `att` over it as dockerd does
+   * (raw output, not multiplexed, one frame per write; binary frames from API 1.28, text before; the client's
+   * frames are stdin), then sends a normal close frame when the output ends.
+   */
+  async serveWebSocket(att: Attachment, key: string, binary: boolean): Promise<void> {
+    this.taken = true;
+    const socket = this.socket;
+    let closed = false;
+    socket.once('close', () => { closed = true; att.close?.(); });
+    socket.on('error', () => undefined);
+    await writeAll(socket, handshakeReply(key));
+    const send = (frame: Buffer): void => { if (!socket.destroyed && socket.writable) socket.write(frame); };
+    if (att.pipeStdin) {
+      const stdin = new PassThrough();
+      if (this.head.length > 0) socket.unshift(this.head);
+      this.head = Buffer.alloc(0);
+      readFrames(socket, stdin, send);
+      att.pipeStdin(stdin);
+    } else {
+      readFrames(socket, new PassThrough().resume(), send);
+    }
+    socket.resume();
+    const opcode = binary ? OP.binary : OP.text;
+    try {
+      for await (const chunk of att.output) if (chunk.data.length) await writeAll(socket, encodeFrame(opcode, chunk.data));
+    } catch (err) {
+      if (!closed) logUnclassified(err, 'attach websocket output');
+    }
+    if (!closed) socket.end(CLOSE_NORMAL);
   }
 
   /** Client bytes -> stdin; the client's half-close (FIN) ends the stream, which the backend sees as EOF. */

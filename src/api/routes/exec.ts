@@ -3,27 +3,48 @@
 import { InvalidParameter } from '../../errors.js';
 import { decodeObject, hijackRoute, route, type HijackRequest, type Route } from '../router.js';
 import { sendEmpty, sendJson } from '../response.js';
+import type { Query } from '../query.js';
+import type { AttachOptions } from '../backend.js';
+
+/** The attach query both attach routes read. */
+function attachOptions(q: Query): AttachOptions {
+  return {
+    stdin: q.bool('stdin'), stdout: q.bool('stdout'), stderr: q.bool('stderr'), stream: q.bool('stream'), logs: q.bool('logs'),
+    detachKeys: q.nonEmpty('detachKeys'),
+  };
+}
 
 async function attach(r: HijackRequest): Promise<void> {
   await r.hijack.body(); // attach has no body; drain whatever Content-Length announced so it is not stdin
-  const q = r.query;
-  const opts = {
-    stdin: q.bool('stdin'),
-    stdout: q.bool('stdout'),
-    stderr: q.bool('stderr'),
-    stream: q.bool('stream'),
-    logs: q.bool('logs'),
-    detachKeys: q.nonEmpty('detachKeys'),
-  };
   let att;
   try {
-    att = await r.backend.attachContainer(r.params.name!, opts, r.ctx);
+    att = await r.backend.attachContainer(r.params.name!, attachOptions(r.query), r.ctx);
   } catch (err) {
     r.hijack.failRaw(err, 'attach');
     return;
   }
   // dockerd's attach reply carries only the hijack headers (no Api-Version and friends).
   await r.hijack.serve(att, false);
+}
+
+/**
+ * GET /containers/{id}/attach/ws. dockerd looks the container up first (a missing one is an ordinary JSON 404),
+ * then upgrades; a request that is not a version-13 websocket handshake gets 400 (dockerd would hang on it).
+ */
+async function attachWebSocket(r: HijackRequest): Promise<void> {
+  const key = r.headers['sec-websocket-key'];
+  const isWebSocket = String(r.headers.upgrade ?? '').toLowerCase() === 'websocket' && typeof key === 'string' && key !== '';
+  if (!isWebSocket || r.headers['sec-websocket-version'] !== '13') {
+    r.hijack.reply(400, { message: 'websocket: the request is not a version 13 websocket handshake' });
+    return;
+  }
+  const att = await r.backend.attachContainer(r.params.name!, attachOptions(r.query), r.ctx);
+  await r.hijack.serveWebSocket(att, key, versionAtLeast(r.ctx.apiVersion, 1, 28));
+}
+
+function versionAtLeast(v: string, major: number, minor: number): boolean {
+  const [a = 0, b = 0] = v.split('.').map(Number);
+  return a > major || (a === major && b >= minor);
 }
 
 async function execStart(r: HijackRequest): Promise<void> {
@@ -44,6 +65,7 @@ async function execStart(r: HijackRequest): Promise<void> {
 
 export const execRoutes: Route[] = [
   hijackRoute('POST', '/containers/{name}/attach', attach),
+  hijackRoute('GET', '/containers/{name}/attach/ws', attachWebSocket),
   hijackRoute('POST', '/exec/{name}/start', execStart),
   route('POST', '/containers/{name}/exec', async (r) => {
     const body = await r.json(true);

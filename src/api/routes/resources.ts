@@ -62,5 +62,4 @@ export const buildRoutes: Route[] = [
   route('POST', '/build/prune', async (r) => sendJson(r.res, 200, await need(r.backend.pruneBuildCache?.bind(r.backend), 'build cache prune')(r.query.filters(), r.ctx))),
   route('POST', '/build/cancel', async () => { throw new NotImplemented('build cancel is not implemented'); }),
   route('GET', '/distribution/{name*}/json', async () => { throw new NotImplemented('distribution inspect is not implemented'); }),
-  route('GET', '/containers/{name}/attach/ws', async () => { throw new NotImplemented('websocket attach is not implemented'); }),
 ];

@@ -174,3 +174,57 @@ test('a TTY exec: the daemon detaches on its detach keys and the process runs on
   process.kill(info.Pid, 'SIGKILL');
   ok(d.wharf(['rm', '-f', id]));
 });
+
+/** A websocket client over the raw socket: the 101 head, then the server's frames as [opcode, payload]. */
+function wsAttach(path: string): { send: (text: string) => void; head: () => string; frames: () => Array<[number, string]>; closed: Promise<void> } {
+  const sock = connect(d.socket);
+  let buf = Buffer.alloc(0);
+  sock.on('data', (b: Buffer) => { buf = Buffer.concat([buf, b]); });
+  const closed = new Promise<void>((r) => sock.on('close', () => r()));
+  sock.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+  const split = (): [string, Buffer] => { const i = buf.indexOf('\r\n\r\n'); return i < 0 ? ['', Buffer.alloc(0)] : [buf.subarray(0, i + 4).toString(), buf.subarray(i + 4)]; };
+  return {
+    send(text) {
+      const p = Buffer.from(text);
+      const mask = Buffer.from([7, 1, 9, 3]);
+      sock.write(Buffer.concat([Buffer.from([0x81, 0x80 | p.length]), mask, Buffer.from(p.map((x, i) => x ^ mask[i % 4]!))]));
+    },
+    head: () => split()[0],
+    frames() {
+      const out: Array<[number, string]> = [];
+      let rest = split()[1];
+      while (rest.length >= 2 && rest.length >= 2 + (rest[1]! & 0x7f)) {
+        const len = rest[1]! & 0x7f; // the test's payloads stay under 126 bytes
+        out.push([rest[0]! & 0x0f, rest.subarray(2, 2 + len).toString('latin1')]);
+        rest = rest.subarray(2 + len);
+      }
+      return out;
+    },
+    closed,
+  };
+}
+
+test('attach over a websocket: 101 handshake, raw frames both ways, a normal close; 404 before the upgrade', { skip: skipUnlessRoot }, async () => {
+  ok(d.wharf(['run', '-d', '-i', '--name', 'ws-att', 'busybox', 'sh', '-c', 'read x; echo got $x; echo oops >&2; read y; echo bye $y']));
+  const ws = wsAttach('/v1.41/containers/ws-att/attach/ws?stream=1&stdin=1&stdout=1&stderr=1');
+  await until(() => ws.head() !== '', 'the handshake');
+  assert.equal(ws.head(), 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n');
+  ws.send('abc\n');
+  await until(() => ws.frames().length >= 2, 'the first output');
+  ws.send('z\n');
+  await ws.closed;
+  // Binary frames (API >= 1.28), stdout and stderr raw (not multiplexed), then close with status 1000.
+  assert.deepEqual(ws.frames(), [[2, 'got abc\n'], [2, 'oops\n'], [2, 'bye z\n'], [8, '\u0003\u00e8']]);
+
+  ok(d.wharf(['run', '-d', '-i', '--name', 'ws-old', 'busybox', 'sh', '-c', 'read x; echo old $x']));
+  const old = wsAttach('/v1.27/containers/ws-old/attach/ws?stream=1&stdin=1&stdout=1');
+  await until(() => old.head() !== '', 'the handshake');
+  old.send('1\n');
+  await old.closed;
+  assert.deepEqual(old.frames(), [[1, 'old 1\n'], [8, '\u0003\u00e8']]); // text frames before 1.28
+
+  const missing = wsAttach('/v1.41/containers/ws-nope/attach/ws?stream=1&stdout=1');
+  await missing.closed;
+  assert.match(missing.head(), /^HTTP\/1\.1 404 Not Found\r\n[^]*Content-Type: application\/json\r\n/);
+  ok(d.wharf(['rm', '-f', 'ws-att', 'ws-old']));
+});
