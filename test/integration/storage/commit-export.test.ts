@@ -58,3 +58,26 @@ test('the real docker client diffs, commits and exports through wharfd', { skip:
   ok(d.docker(['export', '-o', out, 'ce']));
   assert.match(spawnSync('tar', ['-xOf', out, 'data/f']).stdout.toString(), /^hi\n$/);
 });
+
+test('export leaves out what volumes, binds and tmpfs hold, running or stopped, as dockerd does', { skip: skipUnlessRoot }, () => {
+  const bind = spawnSync('mktemp', ['-d']).stdout.toString().trim();
+  spawnSync('sh', ['-c', `echo host > ${bind}/hostfile`]);
+  try {
+    ok(d.wharf(['run', '-d', '--name', 'ce-vol', '-v', '/anon', '-v', 'ce-named:/named', '-v', `${bind}:/etc/bound`, '--tmpfs', '/tm', 'bb', 'sh', '-c',
+      'echo a > /anon/inside; echo n > /named/inside; echo t > /tm/inside; echo r > /rootfile; sleep 60']));
+    ok(d.wharf(['exec', 'ce-vol', 'sh', '-c', 'test -f /anon/inside && test -f /etc/bound/hostfile']));
+    const listing = (): string[] => {
+      const r = spawnSync('sh', ['-c', `node ${repoRoot}/dist/bin/wharf.js export ce-vol | tar -t`], { env: { ...process.env, WHARF_HOST: d.host } });
+      return r.stdout.toString().split('\n').filter((l) => /^((anon|named|etc\/bound|tm)\/.*|rootfile)$/.test(l)).sort();
+    };
+    // dockerd 20.10 prints exactly these for the same container: the mount points as empty directories.
+    const want = ['anon/', 'etc/bound/', 'named/', 'rootfile', 'tm/'];
+    assert.deepEqual(listing(), want);
+    ok(d.wharf(['stop', '-t', '0', 'ce-vol']));
+    assert.deepEqual(listing(), want);
+  } finally {
+    d.wharf(['rm', '-fv', 'ce-vol']);
+    d.wharf(['volume', 'rm', 'ce-named']);
+    spawnSync('rm', ['-rf', bind]);
+  }
+});
