@@ -20,7 +20,7 @@ export function networkNamespace(mode: string): 'host' | 'new' | { path: string 
  * The container's network namespace: the host's, a fresh one with loopback only (none), another running
  * container's (container:<name|id>), or a sandbox the network controller sets up (bridge networks).
  */
-async function networkFor(m: ContainerManager, rec: ContainerRecord, mode: string): Promise<{ ns: 'host' | 'new' | { path: string }; ip?: string }> {
+async function networkFor(m: ContainerManager, rec: ContainerRecord, mode: string): Promise<{ ns: 'host' | 'new' | { path: string }; ip?: string; ips?: string[]; embeddedDns?: boolean }> {
   const network = m.deps.network;
   if (!network) return { ns: networkNamespace(mode) };
   if (mode === 'host') return { ns: 'host' };
@@ -32,8 +32,9 @@ async function networkFor(m: ContainerManager, rec: ContainerRecord, mode: strin
   const sb = await network.setup({
     containerId: rec.Id, name: rec.Name.slice(1), mode,
     portBindings: rec.HostConfig.PortBindings as never, publishAll: rec.HostConfig.PublishAllPorts === true, exposed: rec.Config.ExposedPorts,
+    dns: { dns: rec.HostConfig.Dns as string[] | null, dnsSearch: rec.HostConfig.DnsSearch as string[] | null, dnsOptions: rec.HostConfig.DnsOptions as string[] | null },
   });
-  return { ns: { path: sb.key }, ip: sb.ip };
+  return { ns: { path: sb.key }, ip: sb.ip, ips: sb.endpoints.map((e) => e.IP), embeddedDns: sb.embeddedDns };
 }
 
 /** `onCreated` runs between the runtime's create and start: waiting attachments connect there. */
@@ -56,13 +57,17 @@ export async function startProcess(m: ContainerManager, rec: ContainerRecord, on
   const [netResult, fsResult] = await Promise.allSettled([network, fs]);
   if (netResult.status === 'rejected') throw netResult.reason;
   if (fsResult.status === 'rejected') throw fsResult.reason;
-  const { ns: net, ip } = netResult.value;
+  const { ns: net, ip, ips, embeddedDns } = netResult.value;
   const { userMounts, user } = fsResult.value;
   await writeEtcFiles(dir, {
     hostname: rec.Config.Hostname,
     domainname: rec.Config.Domainname,
     networkMode: net === 'host' ? 'host' : netMode,
     ip,
+    ips,
+    embeddedDns,
+    hostGateway: m.deps.network?.hostGatewayIp(),
+    hostResolvConf: await m.deps.network?.dns.hostResolvConf(),
     extraHosts: rec.HostConfig.ExtraHosts as string[] | null,
     dns: rec.HostConfig.Dns as string[],
     dnsSearch: rec.HostConfig.DnsSearch as string[],

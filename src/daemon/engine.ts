@@ -37,6 +37,8 @@ export async function openEngine(flags: DaemonFlags): Promise<Engine> {
   const volumes = await VolumeStore.open(flags.dataRoot, { onEvent: (action, name, attrs) => events.publish('volume', action, name, attrs) });
   const network = await NetworkManager.open({
     dataRoot: flags.dataRoot, bridge: flags.bridge, bip: flags.bip,
+    // WHARF_RESOLV_CONF: a test knob (no dockerd equivalent) standing in for the host's /etc/resolv.conf.
+    resolvConf: process.env.WHARF_RESOLV_CONF || undefined,
     onEvent: (action, net, container) => events.publish('network', action, net.Id, { ...(container ? { container } : {}), name: net.Name, type: net.Driver }),
   });
   const store = await ContainerStore.open(join(flags.dataRoot, 'containers'));
@@ -65,7 +67,7 @@ export async function openEngine(flags: DaemonFlags): Promise<Engine> {
   const backend = createBackend({ flags, facts, events, images, containers, runtime, execs, registry, volumes, build, network });
   return {
     backend,
-    async close() { containers.shutdown(); runtime.close(); },
+    async close() { containers.shutdown(); runtime.close(); await network.close(); },
   };
 }
 

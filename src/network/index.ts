@@ -9,3 +9,5 @@ export type {
 export { chainNames } from './iptables.js';
 export { isPredefined } from './network-filters.js';
 export type { Filters as NetworkFilters } from './network-filters.js';
+export { containerResolvConf, EMBEDDED_DNS_IP } from './dns/resolv-conf.js';
+export type { ResolvConfRequest } from './dns/resolv-conf.js';

@@ -13,6 +13,7 @@ import { canBind, freePort } from './host-ports.js';
 import { applyRules, ensureJumps, renderRules, type BridgeRule, type PortRule } from './iptables.js';
 import { addVeth, createSandbox, deleteLink, ensureBridge, linkExists, removeSandbox, setDefaultRoute, writeSysctl } from './netlink.js';
 import { isPredefined, listFilter, pruneFilter, type Filters } from './network-filters.js';
+import { EmbeddedDns, type DnsRequest, type SandboxDns } from './dns/embedded.js';
 
 export interface NetworkRecord {
   Id: string;
@@ -58,8 +59,10 @@ export interface SandboxRecord {
   Key: string;
   Endpoints: Record<string, EndpointRecord>;
   Ports: PortBinding[];
-  /** The container's name without the slash (for the embedded DNS server's answers). */
+  /** The container's name (without the slash): what the embedded DNS server answers for it. */
   Name?: string;
+  /** Where the embedded DNS server forwards this container's other queries. */
+  Dns?: SandboxDns;
 }
 
 /** A network a container is configured to join (kept while it is stopped, like Docker's NetworkSettings). */
@@ -108,6 +111,8 @@ export interface NetworkOptions {
   bip?: string;
   /** Network events (docker events' "network" type). */
   onEvent?: NetworkEvent;
+  /** The host's resolv.conf (default /etc/resolv.conf; tests point it elsewhere through WHARF_RESOLV_CONF). */
+  resolvConf?: string;
 }
 
 /** What a container start asks for. */
@@ -118,9 +123,12 @@ export interface SandboxRequest {
   portBindings: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | null | undefined;
   publishAll: boolean;
   exposed: Record<string, unknown> | null | undefined;
+  /** --dns, --dns-search, --dns-option: where the embedded server forwards for this container. */
+  dns?: DnsRequest;
 }
 
-export interface SandboxInfo { key: string; ip?: string; endpoints: EndpointRecord[] }
+/** embeddedDns: the container's resolv.conf must point at 127.0.0.11 (it is on a user-defined network). */
+export interface SandboxInfo { key: string; ip?: string; endpoints: EndpointRecord[]; embeddedDns?: boolean }
 
 const nowCreated = () => new Date().toISOString().replace('Z', '000000Z');
 const newId = () => randomBytes(32).toString('hex');
@@ -132,11 +140,13 @@ export class NetworkManager {
   private listeners: Array<() => void> = [];
   readonly tag: string;
   readonly defaultBridge: string | undefined;
+  readonly dns: EmbeddedDns;
 
   private constructor(private readonly opts: NetworkOptions) {
     this.statePath = join(opts.dataRoot, 'network', 'state.json');
     this.defaultBridge = opts.bridge === 'none' ? undefined : (opts.bridge || 'wharf0');
     this.tag = opts.bridge && opts.bridge !== 'none' ? opts.bridge : 'wharf0';
+    this.dns = new EmbeddedDns(() => this.state, { resolvConf: opts.resolvConf });
   }
 
   static async open(opts: NetworkOptions): Promise<NetworkManager> {
@@ -145,6 +155,7 @@ export class NetworkManager {
     m.state = await readJsonOr<State>(m.statePath, { networks: [], sandboxes: {}, attachments: {} });
     m.state.attachments ??= {};
     await m.init();
+    await m.dns.sync();
     return m;
   }
 
@@ -367,8 +378,10 @@ export class NetworkManager {
   async setup(req: SandboxRequest): Promise<SandboxInfo> {
     const sbId = newId();
     const sb: SandboxRecord = { SandboxID: sbId, Netns: `wharf-${sbId.slice(0, 12)}`, Key: '', Endpoints: {}, Ports: [], Name: req.name };
+    sb.Dns = await this.dns.sandboxDns(req.dns ?? {});
     sb.Key = `/run/netns/${sb.Netns}`;
     let nets: Array<{ net: NetworkRecord; config: AttachConfig }> = [];
+    let embeddedDns = false;
     await this.locked(async () => {
       if (this.state.sandboxes[req.containerId]) await this.teardownLocked(req.containerId);
       nets = this.attachmentsOf(req.containerId, req.mode).filter(({ net }) => net.Driver === 'bridge');
@@ -390,6 +403,7 @@ export class NetworkManager {
         const net = this.network(ep.NetworkID);
         return { hostName: ep.HostVeth, ifName: ep.IfName, bridge: net.Bridge!, mac: ep.Mac, cidr: `${ep.IP}/${ep.Prefix}`, gateway: ep === gw ? ep.Gateway : undefined, hairpin: sb.Ports.length > 0 };
       }));
+      embeddedDns = await this.dns.prepareSandbox(sb);
       if (sb.Ports.length) await this.locked(() => this.applyRules());
     } catch (err) {
       await this.teardown(req.containerId).catch(() => undefined);
@@ -397,7 +411,7 @@ export class NetworkManager {
     }
     for (const { net } of nets) this.emit('connect', net, req.containerId);
     const firstEp = Object.values(sb.Endpoints)[0];
-    return { key: sb.Key, ip: firstEp?.IP, endpoints: Object.values(sb.Endpoints) };
+    return { key: sb.Key, ip: firstEp?.IP, endpoints: Object.values(sb.Endpoints), embeddedDns };
   }
 
   /** Releases a stopped container's addresses, ports, veths and namespace. */
@@ -544,6 +558,7 @@ export class NetworkManager {
       await this.applyRules();
       return n;
     });
+    await this.dns.sync();
     this.emit('create', net);
     return net;
   }
@@ -568,6 +583,7 @@ export class NetworkManager {
       await this.removeLocked(n);
       return n;
     });
+    await this.dns.sync();
     this.emit('destroy', net);
   }
 
@@ -586,6 +602,7 @@ export class NetworkManager {
       for (const n of victims) await this.removeLocked(n);
       return victims;
     });
+    if (gone.length) await this.dns.sync();
     for (const n of gone) this.emit('destroy', n);
     return gone.map((n) => n.Name);
   }
@@ -611,6 +628,8 @@ export class NetworkManager {
       const config: AttachConfig = { Aliases: cfg.Aliases?.length ? [...cfg.Aliases] : null, IPAMConfig: cfg.IPAMConfig ?? null, Links: cfg.Links?.length ? cfg.Links : null, DriverOpts: cfg.DriverOpts ?? null, Name: net.Name };
       this.joined(c.id, net, config, !!sb);
       if (sb) await this.plug(sb, net, config);
+      // The embedded server's rules, if this is the sandbox's first user-defined network.
+      if (sb) await this.dns.prepareSandbox(sb);
       this.state.attachments[c.id]![net.Id] = config;
       await this.save();
       return true;
@@ -655,6 +674,7 @@ export class NetworkManager {
         await this.save();
         await deleteLink(ep.HostVeth);
         await this.routeDefault(sb);
+        await this.dns.prepareSandbox(sb);
         await this.applyRules();
       } else {
         await this.save();
@@ -662,6 +682,12 @@ export class NetworkManager {
     });
     this.emit('disconnect', net, c.id);
   }
+
+  /** The address `--add-host NAME:host-gateway` stands for: the default bridge's gateway, as in dockerd. */
+  hostGatewayIp(): string | undefined { return this.state.networks.find((n) => n.Name === 'bridge')?.Gateway; }
+
+  /** Stops the embedded DNS server's listeners (daemon shutdown; containers keep their rules). */
+  close(): Promise<void> { return this.dns.close(); }
 
   /** Re-applies the chains (after a restart, the state is the truth). */
   async restore(): Promise<void> { await this.locked(() => this.applyRules()); }
