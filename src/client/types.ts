@@ -65,6 +65,7 @@ export interface HostConfig {
   DnsOptions?: string[];
   DnsSearch?: string[];
   ExtraHosts?: string[] | null;
+  Links?: string[] | null;
   Init?: boolean | null;
   Privileged?: boolean;
   ReadonlyRootfs?: boolean;

@@ -19,6 +19,7 @@ import { ZERO_TIME } from './types.js';
 import type { VolumeStore } from '../volumes/index.js';
 import { createVolumes, planMounts, releaseMounts, removeAnonymousVolumes } from './mounts.js';
 import type { NetworkManager } from '../network/index.js';
+import { recordLinks } from './links.js';
 
 export interface ManagerDeps {
   store: ContainerStore;
@@ -98,6 +99,7 @@ export class ContainerManager {
     const config = mergeConfig(given, image.config, given.Image, id);
     const { path, args } = commandOf(config);
     const finalName = name ? validateName(name) : generateName((n) => this.store.nameTaken(n));
+    hostConfig.Links = recordLinks(this.store, finalName, hostConfig.NetworkMode, hostConfig.Links as string[] | null);
     const mountPoints = planMounts({ Config: config, HostConfig: hostConfig }, (r) => this.store.get(r));
     this.store.reserveName(finalName, id);
     const rec: ContainerRecord = {

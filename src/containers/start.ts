@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { Conflict } from '../errors.js';
 import { writeEtcFiles } from './etc-files.js';
+import { resolveLinks } from './links.js';
 import { setupMounts } from './mounts.js';
 import { checkUlimits, deviceCgroupRules, deviceSpecs, extraGroups, initBinary, type DeviceMapping, type Ulimit } from './host-resources.js';
 import type { ContainerManager } from './manager.js';
@@ -59,6 +60,7 @@ export async function startProcess(m: ContainerManager, rec: ContainerRecord, on
   if (fsResult.status === 'rejected') throw fsResult.reason;
   const { ns: net, ip, ips, embeddedDns } = netResult.value;
   const { userMounts, user } = fsResult.value;
+  const links = netMode === 'bridge' ? resolveLinks(m.store, rec, (id) => m.deps.network?.bridgeIp(id)) : { hosts: [], env: [] };
   await writeEtcFiles(dir, {
     hostname: rec.Config.Hostname,
     domainname: rec.Config.Domainname,
@@ -69,6 +71,7 @@ export async function startProcess(m: ContainerManager, rec: ContainerRecord, on
     hostGateway: m.deps.network?.hostGatewayIp(),
     hostResolvConf: await m.deps.network?.dns.hostResolvConf(),
     extraHosts: rec.HostConfig.ExtraHosts as string[] | null,
+    links: links.hosts,
     dns: rec.HostConfig.Dns as string[],
     dnsSearch: rec.HostConfig.DnsSearch as string[],
     dnsOptions: rec.HostConfig.DnsOptions as string[],
@@ -80,7 +83,7 @@ export async function startProcess(m: ContainerManager, rec: ContainerRecord, on
     rootfs,
     readonlyRootfs: hc.ReadonlyRootfs,
     args: [rec.Path, ...rec.Args],
-    env: withDefaultPath(rec.Config.Env ?? [], rec.Config.Hostname, rec.Config.Tty),
+    env: withDefaultPath([...links.env, ...rec.Config.Env ?? []], rec.Config.Hostname, rec.Config.Tty),
     cwd: rec.Config.WorkingDir || '/',
     user,
     hostname: rec.Config.Hostname,

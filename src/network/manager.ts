@@ -683,6 +683,12 @@ export class NetworkManager {
     this.emit('disconnect', net, c.id);
   }
 
+  /** A running container's address on the default bridge (what legacy links point at). */
+  bridgeIp(containerId: string): string | undefined {
+    const bridge = this.state.networks.find((n) => n.Name === 'bridge');
+    return bridge && this.state.sandboxes[containerId]?.Endpoints[bridge.Id]?.IP;
+  }
+
   /** The address `--add-host NAME:host-gateway` stands for: the default bridge's gateway, as in dockerd. */
   hostGatewayIp(): string | undefined { return this.state.networks.find((n) => n.Name === 'bridge')?.Gateway; }
 

@@ -50,6 +50,7 @@ export const CREATE_FLAGS: FlagSpec[] = [
   { name: 'ipc', type: 'string', usage: 'IPC mode to use' },
   { name: 'label', short: 'l', type: 'list', usage: 'Set meta data on a container' },
   { name: 'label-file', type: 'list', usage: 'Read in a line delimited file of labels' },
+  { name: 'link', type: 'list', usage: 'Add link to another container' },
   { name: 'log-driver', type: 'string', usage: 'Logging driver for the container' },
   { name: 'log-opt', type: 'list', usage: 'Log driver options' },
   { name: 'memory', short: 'm', type: 'string', varName: 'bytes', usage: 'Memory limit', parse: bytes },
@@ -301,7 +302,17 @@ export function buildCreateBody(f: FlagValues, image: string, cmd: string[], env
     HostConfig: hostConfig,
     NetworkingConfig: { EndpointsConfig: networkEndpoints(network, list(f, 'network-alias'), f.ip as string | undefined) },
   };
+  applyLinks(body, network, list(f, 'link'));
   return body;
+}
+
+/** --link: HostConfig.Links on the default bridge; on a user-defined network the endpoint's Links (docker's CLI does the same). */
+function applyLinks(body: ContainerCreateBody, network: string, links: string[]): void {
+  if (!links.length) return;
+  const userDefined = !['default', 'bridge', 'host', 'none', ''].includes(network) && !network.startsWith('container:');
+  if (!userDefined) { body.HostConfig.Links = links; return; }
+  const eps = body.NetworkingConfig.EndpointsConfig;
+  eps[network] = { ...(eps[network] as Record<string, unknown> | undefined ?? {}), Links: links };
 }
 
 /** The docker client's EndpointsConfig: the --network's aliases and --ip (as IPAMConfig.IPv4Address). */
