@@ -137,6 +137,18 @@ test('TCP answers the same', async () => {
   assert.deepEqual(addrs(r), ['10.1.0.2']);
 });
 
+test('TCP: a client that half-closes after its query still gets the (forwarded) answer', async () => {
+  const r = await new Promise<Reply>((resolve, reject) => {
+    const s = connect(PORT, '127.0.0.1');
+    let buf = Buffer.alloc(0);
+    s.on('error', reject);
+    s.on('connect', () => s.end(tcpFrame(query('example.test'))));
+    s.on('data', (b) => { buf = Buffer.concat([buf, b]); });
+    s.on('close', () => resolve(decode(splitTcpFrames(buf).frames[0]!)));
+  });
+  assert.deepEqual(addrs(r), ['192.0.2.7']);
+});
+
 test('other names go to the upstream, over UDP and TCP, its answer relayed', async () => {
   upstreamSeen.length = 0;
   const r = await askUdp(query('example.test'));

@@ -41,7 +41,8 @@ export class DnsServer {
       void this.answer(msg, rinfo.address, 'udp').then((reply) => { if (reply) udp.send(reply, rinfo.port, rinfo.address); });
     });
     const conns = new Set<TcpSocket>();
-    const tcp = createServer((sock) => this.serveTcp(sock, conns));
+    // Half-open allowed: a client may shut its side after the query and still wait for the answer.
+    const tcp = createServer({ allowHalfOpen: true }, (sock) => this.serveTcp(sock, conns));
     try {
       await new Promise<void>((resolve, reject) => { udp.once('error', reject); udp.bind(port, ip, () => { udp.off('error', reject); resolve(); }); });
       udp.on('error', (err) => warn('dns', `udp ${key}: ${err.message}`));
@@ -73,14 +74,21 @@ export class DnsServer {
   private serveTcp(sock: TcpSocket, conns: Set<TcpSocket>): void {
     conns.add(sock);
     let buf = Buffer.alloc(0);
+    let pending = 0;
+    let ended = false;
+    const maybeEnd = () => { if (ended && pending === 0 && !sock.destroyed) sock.end(); };
     sock.setTimeout(TCP_IDLE_MS, () => sock.destroy());
     sock.on('error', () => undefined);
     sock.on('close', () => conns.delete(sock));
+    sock.on('end', () => { ended = true; maybeEnd(); });
     sock.on('data', (chunk: Buffer) => {
       const { frames, rest } = splitTcpFrames(Buffer.concat([buf, chunk]));
       buf = Buffer.from(rest);
       for (const f of frames) {
-        void this.answer(f, sock.remoteAddress ?? '', 'tcp').then((reply) => { if (reply && !sock.destroyed) sock.write(tcpFrame(reply)); });
+        pending++;
+        void this.answer(f, sock.remoteAddress ?? '', 'tcp').then((reply) => {
+          if (reply && !sock.destroyed) sock.write(tcpFrame(reply));
+        }).finally(() => { pending--; maybeEnd(); });
       }
     });
   }

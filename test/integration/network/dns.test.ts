@@ -96,11 +96,11 @@ test('no names across networks: the other network\'s names go upstream and fail 
 test('other names are forwarded to the host\'s resolver, over UDP and over TCP', { skip: skipUnlessRoot }, () => {
   clearAsked();
   assert.deepEqual(addresses(ok(lookup(netA, 'outside.test'))), ['192.0.2.10']);
-  // A DNS-over-TCP query written by hand through nc to 127.0.0.11:53.
+  // A DNS-over-TCP query written by hand through nc to 127.0.0.11:53 (stdin held open: busybox nc quits at its EOF).
   const q = dnsPacket.encode({ type: 'query', id: 4242, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: 'A', name: 'outside.test', class: 'IN' }] });
   const framed = Buffer.concat([Buffer.from([q.length >> 8, q.length & 0xff]), q]);
   const octal = [...framed].map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('');
-  const hex = ok(inAsker(netA, `printf '${octal}' | nc -w 3 127.0.0.11 53 | od -An -v -tx1`));
+  const hex = ok(inAsker(netA, `(printf '${octal}'; sleep 2) | nc -w 3 127.0.0.11 53 | od -An -v -tx1`));
   const bytes = Buffer.from(hex.replace(/\s+/g, ''), 'hex');
   const reply = dnsPacket.decode(bytes.subarray(2));
   assert.equal(reply.id, 4242);
@@ -119,6 +119,11 @@ test('after a daemon restart running containers still resolve', { skip: skipUnle
   await d.start();
   const out = ok(lookup(netA, `api-${tag}`));
   assert.deepEqual(addresses(out), [ipOf(`api-${tag}`, netA)]);
+});
+
+test('a renamed container answers to its new name', { skip: skipUnlessRoot }, () => {
+  ok(d.wharf(['rename', `web-${tag}`, `web2-${tag}`]));
+  assert.deepEqual(addresses(ok(lookup(netA, `web2-${tag}`))), [ipOf(`web2-${tag}`, netA)]);
 });
 
 test('removed containers stop resolving; a removed network\'s listener goes', { skip: skipUnlessRoot }, () => {
@@ -144,8 +149,10 @@ test('--add-host with host-gateway and legacy --link: hosts lines and variables 
   ok(d.wharf(['run', '-d', '--name', `db-${tag}`, '--hostname', 'dbhost', '-e', 'FOO=bar', '--expose', '5432', 'busybox', 'sleep', '600']));
   const dbIp = ok(d.wharf(['inspect', '-f', '{{.NetworkSettings.IPAddress}}', `db-${tag}`])).trim();
   const gw = d.bip.split('/')[0];
-  const out = ok(d.wharf(['run', '--name', `app-${tag}`, '--link', `db-${tag}:data`, '--add-host', 'gw:host-gateway', '--hostname', 'h1', '--domainname', 'example.com',
+  ok(d.wharf(['run', '-d', '--name', `app-${tag}`, '--link', `db-${tag}:data`, '--add-host', 'gw:host-gateway', '--hostname', 'h1', '--domainname', 'example.com',
     'busybox', 'sh', '-c', 'cat /etc/hosts; env']));
+  ok(d.wharf(['wait', `app-${tag}`]));
+  const out = ok(d.wharf(['logs', `app-${tag}`]));
   // The app's own address is released when it exits (as in dockerd 20.10), so it is matched by shape.
   assert.ok(out.includes(`ff02::2\tip6-allrouters\n${gw}\tgw\n${dbIp}\tdata dbhost db-${tag}\n`), out);
   assert.match(out, /\n\d+\.\d+\.\d+\.\d+\th1\.example\.com h1\n/);
