@@ -83,6 +83,15 @@ test('declared networks: labels, IPAM, fixed address, aliases; services reach ea
   let out = '';
   for (let i = 0; i < 30 && out !== 'served by web\n'; i++) out = compose(['exec', '-T', 'client', 'wget', '-qO-', `http://${fixedIp}:8080/`]).stdout;
   assert.equal(out, 'served by web\n');
+  // By name through the embedded DNS: the service name, the declared alias and the container name.
+  for (const host of ['web', 'www', 'np-web-1']) {
+    assert.equal(ok(compose(['exec', '-T', 'client', 'wget', '-qO-', `http://${host}:8080/`])), 'served by web\n', host);
+  }
+  assert.match(ok(compose(['exec', '-T', 'client', 'nslookup', 'www'])), new RegExp(`Address: ${fixedIp.replace(/\./g, '\\.')}`));
+  // A container only on web's other network (back) is not client's to resolve.
+  ok(d.wharf(['run', '-d', '--network', 'np_back', '--name', 'np-back-only', 'bb', 'sleep', '300']));
+  assert.notEqual(compose(['exec', '-T', 'client', 'nslookup', 'np-back-only']).code, 0);
+  ok(d.wharf(['rm', '-f', 'np-back-only']));
 });
 
 test('down removes the project networks, not the external one', { skip: skipUnlessRoot }, () => {

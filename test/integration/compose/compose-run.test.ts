@@ -63,7 +63,7 @@ test('run: dependencies started first, exit status passed through, --rm leaves n
   assert.equal(again.stderr, ' Container rp-web-1  Running\n');
 });
 
-test('run -d: prints the ID; one-off name, labels, only its own name as alias; reaches web by IP', { skip: skipUnlessRoot }, () => {
+test('run -d: prints the ID; one-off name, labels, only its own name as alias; reaches web by IP and by name', { skip: skipUnlessRoot }, () => {
   const r = compose(['run', '-d', '-l', 'extra=1', 'app', 'sleep', '300']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^[0-9a-f]{64}\n$/);
@@ -89,6 +89,14 @@ test('run -d: prints the ID; one-off name, labels, only its own name as alias; r
   for (let i = 0; i < 30 && out !== 'served by web\n'; i++) out = d.wharf(['exec', id, 'wget', '-qO-', `http://${webIp}:8080/`]).stdout;
   assert.equal(out, 'served by web\n');
   ok(d.wharf(['rm', '-f', id]));
+  // The embedded DNS answers the service name, so a one-off finds web by name, and web finds it by its own name.
+  const byName = compose(['run', '--rm', 'app', 'wget', '-qO-', 'http://web:8080/']);
+  assert.equal(byName.code, 0, byName.stderr);
+  assert.equal(byName.stdout, 'served by web\n');
+  const other = compose(['run', '-d', '--name', 'rp-probe', 'app', 'sleep', '300']);
+  assert.equal(other.code, 0, other.stderr);
+  assert.equal(ok(compose(['exec', '-T', 'web', 'sh', '-c', 'nslookup rp-probe >/dev/null && echo found'])), 'found\n');
+  ok(d.wharf(['rm', '-f', 'rp-probe']));
 });
 
 test('run overrides: -e, -u, -w, --entrypoint, --name, -v, --no-deps; service ports only with --service-ports', { skip: skipUnlessRoot }, () => {
