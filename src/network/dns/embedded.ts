@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { warn } from '../../sys/index.js';
 import type { NetworkRecord, SandboxRecord } from '../manager.js';
-import { hostResolvConfPath, upstreamServers, dnsOptions, containerResolvConf } from './resolv-conf.js';
+import { hostResolvConfPath, upstreamServers, dnsOptions, containerResolvConf, isLoopback } from './resolv-conf.js';
 import { applySandboxRules } from './sandbox-rules.js';
 import { DnsServer, type DnsServerOptions } from './server.js';
 import type { NameEntry, NetworkNames, Scope } from './types.js';
@@ -65,7 +65,11 @@ export class EmbeddedDns {
       }
       out.push({ network: net.Name, entries, links });
     }
-    return { networks: out, upstreams: asker.Dns?.upstreams ?? [], ndotsSet: asker.Dns?.ndotsSet ?? false };
+    // dockerd dials upstreams from the container's namespace, so a container whose only networks are
+    // --internal reaches none but the host's loopback resolvers (dialled from the host's namespace).
+    const wayOut = Object.values(asker.Endpoints).some((ep) => networks.find((n) => n.Id === ep.NetworkID)?.Internal === false);
+    const upstreams = (asker.Dns?.upstreams ?? []).filter((u) => wayOut || isLoopback(u));
+    return { networks: out, upstreams, ndotsSet: asker.Dns?.ndotsSet ?? false };
   }
 
   /** Listens on every DNS-enabled network's gateway and on nothing else. A failure is logged, not fatal. */
