@@ -22,7 +22,10 @@ test('defaults match Docker 20.10 config.json', () => {
   assert.equal(s.linux.cgroupsPath, '/wharf/abc');
   assert.deepEqual(s.linux.maskedPaths, DEFAULT_MASKED_PATHS);
   assert.deepEqual(s.linux.readonlyPaths, ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger']);
-  assert.deepEqual(s.linux.sysctl, { 'net.ipv4.ip_unprivileged_port_start': '0', 'net.ipv4.ping_group_range': '0 2147483647' });
+  assert.deepEqual(s.linux.sysctl, {
+    'net.ipv4.ip_unprivileged_port_start': '0', 'net.ipv4.ping_group_range': '0 2147483647',
+    'net.ipv6.conf.all.disable_ipv6': '1', 'net.ipv6.conf.default.disable_ipv6': '1',
+  });
   assert.equal(s.linux.resources.devices.length, 8);
   assert.deepEqual(s.linux.resources.devices[0], { allow: false, access: 'rwm' });
   assert.deepEqual(s.linux.resources.devices[7], { allow: false, type: 'c', major: 10, minor: 229, access: 'rwm' });

@@ -151,10 +151,13 @@ function sysctls(o: SpecOptions): Record<string, string> {
   // Docker sets the domain name through the UTS sysctl rather than config.json's domainname.
   if (o.domainname) out['kernel.domainname'] = o.domainname;
   Object.assign(out, o.sysctls ?? {});
-  // Docker 20.10: in a private network namespace, unprivileged ports and ping sockets are open to all.
+  // Docker 20.10: in a private network namespace, unprivileged ports and ping sockets are open to all, and
+  // IPv6 is off (no ::1 or fe80:: addresses; its networks have no IPv6), also for interfaces connected later.
   if ((o.network ?? 'new') !== 'host') {
     out['net.ipv4.ip_unprivileged_port_start'] ??= '0';
     out['net.ipv4.ping_group_range'] ??= '0 2147483647';
+    out['net.ipv6.conf.all.disable_ipv6'] ??= '1';
+    out['net.ipv6.conf.default.disable_ipv6'] ??= '1';
   }
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }
