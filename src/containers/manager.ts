@@ -174,7 +174,7 @@ export class ContainerManager {
   private async connectWaiting(id: string): Promise<void> {
     const waiting = this.waitingAttach.get(id);
     this.waitingAttach.delete(id);
-    for (const p of waiting ?? []) p.connect(await this.deps.runtime.attach(id));
+    for (const p of waiting ?? []) p.connect(await this.deps.runtime.attach(id, this.logPath(id)));
   }
 
   /** POST /containers/{id}/attach: live output (and stdin) now, or from the next start. */
@@ -190,7 +190,7 @@ export class ContainerManager {
     this.emit(rec, 'attach');
     const replay = opts.logs ? this.deps.runtime.readLogs(this.logPath(rec.Id), { stdout: opts.stdout, stderr: opts.stderr }) : undefined;
     if (!opts.stream) pending.endNow();
-    else if (rec.State.Status === 'running') pending.connect(await this.deps.runtime.attach(rec.Id));
+    else if (rec.State.Status === 'running') pending.connect(await this.deps.runtime.attach(rec.Id, this.logPath(rec.Id)));
     else {
       const set = this.waitingAttach.get(rec.Id) ?? new Set();
       set.add(pending);

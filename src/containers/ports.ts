@@ -60,7 +60,7 @@ export interface RuntimePort {
   state(id: string): Promise<{ status: string; pid: number } | undefined>;
   exitStatus(id: string): Promise<ExitStatus | undefined>;
   watchExits(cb: (id: string, status: ExitStatus) => void): void;
-  attach(id: string): Promise<AttachHandle>;
+  attach(id: string, logPath?: string): Promise<AttachHandle>;
   readLogs(logPath: string, opts: LogOptions): AsyncIterable<LogEntry>;
 }
 

@@ -2,13 +2,14 @@
 // sends starts with one byte naming the stream (2 stdout, 3 stderr); what we write is the container's stdin,
 // unframed. Ending stdin shuts down our write side; conmon then closes the container's stdin (it runs without
 // --leave-stdin-open), which is how `docker run -i` delivers EOF to `cat`.
-import { closeSync, constants, openSync } from 'node:fs';
+import { closeSync, constants, openSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { SystemError } from '../errors.js';
 import { native } from '../sys/index.js';
+import { EntryAssembler, parseRecord, type LogEntry } from './logs.js';
 
 export interface AttachOutput { stream: 'stdout' | 'stderr'; data: Buffer }
 
@@ -48,22 +49,89 @@ export function connectAttach(bundleDir: string): Socket {
   }
 }
 
-export function attachTo(bundleDir: string): AttachHandle {
+/**
+ * `logPath`: the container's log. conmon drops attach packets it cannot send at once (a unix SEQPACKET peer
+ * queues only net.unix.max_dgram_qlen packets, 10 by default, and a busy daemon reads late), but it always
+ * writes the log first. So when conmon ends the stream (the container exited), whatever the log holds beyond
+ * what came over the socket since we connected is delivered from the log, in the log's order.
+ */
+export function attachTo(bundleDir: string, logPath?: string): AttachHandle {
+  const logStart = logPath ? logOffset(logPath) : undefined;
   const sock = connectAttach(bundleDir);
   sock.on('error', () => { /* surfaced as the output stream ending */ });
   const output = new Readable({ objectMode: true, read() { sock.resume(); } });
+  const received = { stdout: 0, stderr: 0 };
   sock.on('data', (packet: Buffer) => {
     const stream = STREAM_BY_BYTE[packet[0]!];
-    if (stream && packet.length > 1 && !output.push({ stream, data: packet.subarray(1) } satisfies AttachOutput)) sock.pause();
+    if (!stream || packet.length <= 1) return;
+    received[stream] += packet.length - 1;
+    if (!output.push({ stream, data: packet.subarray(1) } satisfies AttachOutput)) sock.pause();
   });
-  sock.on('end', () => output.push(null));
-  sock.on('close', () => { if (!output.readableEnded) output.push(null); });
+  let ending = false;
+  sock.on('end', () => {
+    ending = true;
+    if (!logPath || logStart === undefined) { output.push(null); return; }
+    missingFromLog(logPath, logStart, received)
+      .then((rest) => { for (const chunk of rest) output.push(chunk); }, () => undefined)
+      .finally(() => { if (!output.readableEnded) output.push(null); });
+  });
+  sock.on('close', () => { if (!ending && !output.readableEnded) output.push(null); });
   return {
     stdin: sock,
     output,
     resize(height: number, width: number) { void resizeConsole(bundleDir, height, width); },
     close() { sock.destroy(); },
   };
+}
+
+/** Where the log's next record will start (a record cut at this offset is skipped when reading from it). */
+function logOffset(logPath: string): number {
+  return statSync(logPath, { throwIfNoEntry: false })?.size ?? 0;
+}
+
+const MAX_REFILL = 64 << 20;
+
+/** The bytes of each stream the log holds past `received` (counted from `from`), as attach chunks. */
+async function missingFromLog(logPath: string, from: number, received: { stdout: number; stderr: number }): Promise<AttachOutput[]> {
+  const fh = await open(logPath, 'r').catch(() => undefined);
+  if (!fh) return [];
+  let body: Buffer;
+  try {
+    const size = (await fh.stat()).size;
+    // Rotated or truncated meanwhile, or too much to re-read: nothing reliable to add.
+    if (size < from || size - from > MAX_REFILL) return [];
+    const start = from > 0 ? from - 1 : 0;
+    const buf = Buffer.alloc(size - start);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, start);
+    body = buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+  // A record cut at `from` (we connected while conmon was writing it) is skipped.
+  if (from > 0) body = body[0] === 0x0a ? body.subarray(1) : body.subarray(body.indexOf(0x0a) + 1);
+  const asm = new EntryAssembler();
+  const entries: LogEntry[] = [];
+  for (const line of splitLines(body)) {
+    const rec = parseRecord(line);
+    const e = rec && asm.push(rec);
+    if (e) entries.push(e);
+  }
+  entries.push(...asm.flush());
+  const left = { ...received };
+  const out: AttachOutput[] = [];
+  for (const e of entries) {
+    const skip = Math.min(left[e.stream], e.data.length);
+    left[e.stream] -= skip;
+    if (skip < e.data.length) out.push({ stream: e.stream, data: e.data.subarray(skip) });
+  }
+  return out;
+}
+
+function splitLines(buf: Buffer): Buffer[] {
+  const lines: Buffer[] = [];
+  let at = 0;
+  for (let nl = buf.indexOf(0x0a); nl >= 0; nl = buf.indexOf(0x0a, at)) { lines.push(buf.subarray(at, nl)); at = nl + 1; }
+  return lines;
 }
 
 /** conmon's ctl fifo: "1 <height> <width>\n" resizes the console (libpod AttachResize). */

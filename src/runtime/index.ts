@@ -158,10 +158,11 @@ export class Runtime {
     await resizeConsole(bundle, height, width);
   }
 
-  async attach(id: string): Promise<AttachHandle> {
+  /** `logPath`: the container's log, from which output conmon failed to deliver is made up at the end. */
+  async attach(id: string, logPath?: string): Promise<AttachHandle> {
     const bundle = await readFile(join(this.paths.persistDir(id), 'bundle'), 'utf8').catch(() => undefined);
     if (!bundle) throw new NotFound(`No such container: ${id}`);
-    return attachTo(bundle);
+    return attachTo(bundle, logPath);
   }
 
   readLogs(logPath: string, opts: LogOptions): AsyncIterable<LogEntry> { return readLogs(logPath, opts); }

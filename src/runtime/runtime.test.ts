@@ -100,6 +100,26 @@ describe('Runtime with conmon and runc', { skip }, () => {
     assert.equal(Buffer.concat(logged.map((e) => e.data)).toString(), 'hello\nworld');
   });
 
+  test('output conmon could not deliver while the daemon was busy is made up from the log at the end', async () => {
+    const id = `wharf-t6-${process.pid}`;
+    const exited = exitOf(id);
+    const { logPath } = await createCtr(id, ['sh', '-c', 'i=0; while [ $i -lt 60 ]; do echo line$i; echo err$i >&2; i=$((i+1)); done; printf tail']);
+    const a = await rt.attach(id, logPath);
+    const got = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+    a.output.on('data', (o: { stream: 'stdout' | 'stderr'; data: Buffer }) => got[o.stream].push(o.data));
+    const ended = new Promise((r) => a.output.once('end', r));
+    await rt.start(id);
+    // Hold the event loop while the container writes 121 packets: more than a SEQPACKET peer queues (10).
+    const until = Date.now() + 1500;
+    while (Date.now() < until) { /* busy, like a loaded daemon */ }
+    assert.equal((await exited).exitCode, 0);
+    await Promise.race([ended, new Promise((r) => setTimeout(r, 5000))]);
+    a.close();
+    const want = (p: string) => Array.from({ length: 60 }, (_, i) => `${p}${i}\n`).join('');
+    assert.equal(Buffer.concat(got.stdout).toString(), want('line') + 'tail');
+    assert.equal(Buffer.concat(got.stderr).toString(), want('err'));
+  });
+
   test('a missing executable fails create with runc\'s text in Docker\'s wording', async () => {
     const id = `wharf-t3-${process.pid}`;
     await assert.rejects(createCtr(id, ['nonexist']), (err: Error) => {
