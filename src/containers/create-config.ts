@@ -124,6 +124,8 @@ export function mergeConfig(given: Partial<ContainerConfig>, image: ImageConfigL
     Volumes: given.Volumes || image.Volumes ? { ...(image.Volumes ?? {}), ...(given.Volumes ?? {}) } : null,
     WorkingDir: given.WorkingDir || image.WorkingDir || '',
     Entrypoint: entrypoint && entrypoint.length ? entrypoint : null,
+    // container.Config's MacAddress (omitempty), in Go's field order: the primary network's endpoint gets it.
+    ...(given.MacAddress ? { MacAddress: given.MacAddress } : {}),
     OnBuild: image.OnBuild && image.OnBuild.length ? image.OnBuild : null,
     Labels: labels,
   };

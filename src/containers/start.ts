@@ -34,6 +34,7 @@ async function networkFor(m: ContainerManager, rec: ContainerRecord, mode: strin
     containerId: rec.Id, name: rec.Name.slice(1), mode,
     portBindings: rec.HostConfig.PortBindings as never, publishAll: rec.HostConfig.PublishAllPorts === true, exposed: rec.Config.ExposedPorts,
     dns: { dns: rec.HostConfig.Dns as string[] | null, dnsSearch: rec.HostConfig.DnsSearch as string[] | null, dnsOptions: rec.HostConfig.DnsOptions as string[] | null },
+    macAddress: rec.Config.MacAddress,
   });
   return { ns: { path: sb.key }, ip: sb.ip, ips: sb.endpoints.map((e) => e.IP), embeddedDns: sb.embeddedDns };
 }

@@ -31,6 +31,7 @@ export interface ContainerConfig {
   Labels: Record<string, string>;
   StopSignal?: string;
   StopTimeout?: number;
+  MacAddress?: string;
   [key: string]: unknown;
 }
 

@@ -125,6 +125,8 @@ export interface SandboxRequest {
   exposed: Record<string, unknown> | null | undefined;
   /** --dns, --dns-search, --dns-option: where the embedded server forwards for this container. */
   dns?: DnsRequest;
+  /** --mac-address: the first endpoint's MAC instead of the one derived from its address. */
+  macAddress?: string;
 }
 
 /** embeddedDns: the container's resolv.conf must point at 127.0.0.11 (it is on a user-defined network). */
@@ -391,7 +393,10 @@ export class NetworkManager {
       }
       for (const { net, config } of nets) {
         this.joined(req.containerId, net, config);
-        sb.Endpoints[net.Id] = this.allocate(net, config, Object.keys(sb.Endpoints).length);
+        const index = Object.keys(sb.Endpoints).length;
+        const ep = this.allocate(net, config, index);
+        if (index === 0 && req.macAddress) ep.Mac = req.macAddress;
+        sb.Endpoints[net.Id] = ep;
       }
       sb.Ports = await this.allocatePorts(req, sb);
       this.state.sandboxes[req.containerId] = sb;

@@ -113,7 +113,7 @@ describe('Runtime with conmon and runc', { skip }, () => {
     const until = Date.now() + 1500;
     while (Date.now() < until) { /* busy, like a loaded daemon */ }
     assert.equal((await exited).exitCode, 0);
-    await Promise.race([ended, new Promise((r) => setTimeout(r, 5000))]);
+    await Promise.race([ended, new Promise((r) => setTimeout(r, 15_000))]);
     a.close();
     const want = (p: string) => Array.from({ length: 60 }, (_, i) => `${p}${i}\n`).join('');
     assert.equal(Buffer.concat(got.stdout).toString(), want('line') + 'tail');

@@ -112,3 +112,10 @@ test('load answers 200 and reports an unreadable archive in the stream, as docke
   assert.equal(cli.code, 1);
   assert.match(cli.stderr, /Error processing tar file\(exit status 1\): archive\/tar: invalid tar header/);
 });
+
+test('--mac-address sets the primary endpoint\'s MAC (Config.MacAddress), as dockerd 20.10 takes it', { skip: skipUnlessRoot }, () => {
+  assert.equal(ok(d.wharf(['run', '--rm', '--mac-address', '92:d0:c6:0a:29:33', 'busybox', 'cat', '/sys/class/net/eth0/address'])), '92:d0:c6:0a:29:33\n');
+  const id = ok(d.wharf(['run', '-d', '--mac-address', '02:42:ac:11:00:99', 'busybox', 'sleep', '300'])).trim();
+  assert.equal(ok(d.wharf(['inspect', '-f', '{{.Config.MacAddress}} {{.NetworkSettings.MacAddress}}', id])), '02:42:ac:11:00:99 02:42:ac:11:00:99\n');
+  ok(d.wharf(['rm', '-f', id]));
+});
