@@ -83,7 +83,8 @@ describe('Runtime with conmon and runc', { skip }, () => {
     const id = `wharf-t2-${process.pid}`;
     const exited = exitOf(id);
     const { logPath } = await createCtr(id, ['cat'], { openStdin: true });
-    const a = await rt.attach(id);
+    // With the log, as the daemon attaches: conmon may drop the last unterminated chunk on the socket.
+    const a = await rt.attach(id, logPath);
     const chunks: Buffer[] = [];
     a.output.on('data', (o: { stream: string; data: Buffer }) => { if (o.stream === 'stdout') chunks.push(o.data); });
     await rt.start(id);
