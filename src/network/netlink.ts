@@ -2,7 +2,8 @@
 // commands into one `ip -batch` process: a container's sandbox costs two short processes to set up (one in
 // the host's namespace that also creates the named namespace, one inside it: `ip -batch` cannot switch
 // namespaces between lines) and one to tear down.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { run } from '../sys/index.js';
 
 /** Named namespaces live here (iproute2's `ip netns` directory), bind-mounted so they outlive processes. */
@@ -19,19 +20,37 @@ async function batch(lines: string[], netns?: string): Promise<void> {
 
 /** Creates the bridge when missing and makes sure it has its gateway address and is up. */
 export async function ensureBridge(name: string, gatewayCidr: string): Promise<void> {
+  // The bridge gets a MAC address of its own, as dockerd gives one: left unset, the kernel gives the bridge
+  // the lowest MAC among its ports, so a container joining with a lower veth MAC changes the gateway's
+  // address under the feet of containers that cached the old one, and their packets to the gateway are
+  // dropped until the neighbour entry expires.
   if (!linkExists(name)) {
-    await run(['ip', 'link', 'add', 'name', name, 'type', 'bridge'], { allowFailure: false }).catch((err) => {
+    await run(['ip', 'link', 'add', 'name', name, 'address', randomMac(), 'type', 'bridge'], { allowFailure: false }).catch((err) => {
       if (!linkExists(name)) throw err;
     });
   }
   const r = await run(['ip', '-4', '-o', 'addr', 'show', 'dev', name]);
   const have = [...r.stdout.matchAll(/inet (\S+)/g)].map((m) => m[1]!);
   const lines: string[] = [];
+  // A bridge made before (by an older wharfd or by hand) may still follow its ports' addresses.
+  if (readSysfs(`/sys/class/net/${name}/addr_assign_type`) !== NET_ADDR_SET) lines.push(`link set ${name} address ${randomMac()}`);
   for (const a of have) if (a !== gatewayCidr) lines.push(`addr del ${a} dev ${name}`);
   if (!have.includes(gatewayCidr)) lines.push(`addr add ${gatewayCidr} dev ${name}`);
   lines.push(`link set ${name} up`);
   await batch(lines);
   await writeSysctl(`/proc/sys/net/ipv4/conf/${name}/route_localnet`, '1');
+}
+
+/** addr_assign_type of an address set by hand (include/uapi/linux/netdevice.h). */
+const NET_ADDR_SET = '3';
+
+function readSysfs(path: string): string | undefined {
+  try { return readFileSync(path, 'utf8').trim(); } catch { return undefined; }
+}
+
+/** A random locally administered unicast MAC in dockerd's 02:42 prefix. */
+function randomMac(): string {
+  return ['02', '42', ...[...randomBytes(4)].map((b) => b.toString(16).padStart(2, '0'))].join(':');
 }
 
 export async function deleteLink(name: string): Promise<void> {

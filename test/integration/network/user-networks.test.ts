@@ -221,6 +221,24 @@ test('connect and disconnect a running container: the interface comes and goes, 
   ok(d.docker(['network', 'rm', 'un-m1', 'un-m2']));
 });
 
+test('the bridge keeps a MAC of its own as containers join, so a gateway address cached inside stays valid', { skip: skipUnlessRoot }, () => {
+  const s = freeSubnet();
+  const id = ok(d.docker(['network', 'create', '--subnet', s, 'un-mac'])).trim();
+  const br = `br-${id.slice(0, 12)}`;
+  const sys = (f: string) => readFileSync(`/sys/class/net/${br}/${f}`, 'utf8').trim();
+  // 3 = NET_ADDR_SET: left to the kernel (1), the bridge takes the lowest MAC among its ports, and a
+  // container joining with a lower veth MAC moves the gateway's address (dockerd sets one for the same reason).
+  assert.equal(sys('addr_assign_type'), '3');
+  const mac = sys('address');
+  ok(d.docker(['run', '-d', '--name', 'un-mac0', '--network', 'un-mac', 'busybox', 'sleep', '300']));
+  ok(d.docker(['exec', 'un-mac0', 'ping', '-c1', '-W2', net(s, 1)]));
+  for (let i = 1; i <= 4; i++) ok(d.docker(['run', '-d', '--name', `un-mac${i}`, '--network', 'un-mac', 'busybox', 'sleep', '300']));
+  assert.equal(sys('address'), mac);
+  ok(d.docker(['exec', 'un-mac0', 'ping', '-c1', '-W2', net(s, 1)]));
+  ok(d.docker(['rm', '-f', 'un-mac0', 'un-mac1', 'un-mac2', 'un-mac3', 'un-mac4']));
+  ok(d.docker(['network', 'rm', 'un-mac']));
+});
+
 test('the wharf CLI: network create/ls/inspect/connect/disconnect/prune like docker', { skip: skipUnlessRoot }, () => {
   const s = freeSubnet();
   const id = ok(d.wharf(['network', 'create', '--subnet', s, '--gateway', net(s, 254), '--ip-range', s.replace(/0\/24$/, '128/25'), '--label', 'k=v', 'un-cli'])).trim();
