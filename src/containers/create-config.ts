@@ -47,10 +47,13 @@ function isSet(v: unknown): boolean {
 /** Merges the request's HostConfig over the defaults, keeping Docker's normalisations. */
 export function normalizeHostConfig(given: Record<string, unknown> | undefined, runtime: string): HostConfig {
   const hc = defaultHostConfig();
-  hc.Runtime = runtime;
   for (const [k, v] of Object.entries(given ?? {})) {
     if (isSet(v)) (hc as Record<string, unknown>)[k] = v;
   }
+  // dockerd names the default runtime at create only when the body has a HostConfig; without one the
+  // field stays unset (and out of inspect) until the first start, see withRuntime.
+  if (given === undefined) delete (hc as Partial<HostConfig>).Runtime;
+  else if (!hc.Runtime) hc.Runtime = runtime;
   if (!hc.NetworkMode) hc.NetworkMode = 'default';
   if (!hc.ShmSize) hc.ShmSize = 67108864;
   // dockerd's adaptContainerSettings: a memory limit without a swap limit allows as much swap again.
@@ -61,6 +64,18 @@ export function normalizeHostConfig(given: Record<string, unknown> | undefined, 
   if (hc.Privileged) { hc.MaskedPaths = null as unknown as string[]; hc.ReadonlyPaths = null as unknown as string[]; }
   validateHostConfig(hc);
   return hc;
+}
+
+/** The HostConfig a start leaves: the default runtime named where inspect shows it, after ShmSize. */
+export function withRuntime(hc: HostConfig, runtime: string): HostConfig {
+  if (hc.Runtime !== undefined) return hc;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(hc)) {
+    out[k] = v;
+    if (k === 'ShmSize') out.Runtime = runtime;
+  }
+  if (!('Runtime' in out)) out.Runtime = runtime;
+  return out as unknown as HostConfig;
 }
 
 /** The checks dockerd makes before creating anything (daemon/container.go verifyContainerSettings). */

@@ -7,7 +7,7 @@ import type { EventBus } from '../events/index.js';
 import { KeyedMutex } from '../store/index.js';
 import { warn } from '../sys/index.js';
 import type { ContainerStore } from './container-store.js';
-import { commandOf, mergeConfig, normalizeHostConfig } from './create-config.js';
+import { commandOf, mergeConfig, normalizeHostConfig, withRuntime } from './create-config.js';
 import { generateId, generateName, validateName } from './names.js';
 import type { ExitStatus, ImagePort, LogEntry, LogOptions, RuntimePort, SnapshotPort } from './ports.js';
 import { startProcess } from './start.js';
@@ -145,6 +145,7 @@ export class ContainerManager {
         rec.RestartCount = 0;
         rec.HasBeenManuallyStopped = false;
       }
+      rec.HostConfig = withRuntime(rec.HostConfig, this.deps.runtimeName);
       try {
         const pid = await startProcess(this, rec, () => this.connectWaiting(rec.Id));
         rec.State = { ...rec.State, Status: 'running', Pid: pid, ExitCode: 0, Error: '', OOMKilled: false, StartedAt: nowNano(), FinishedAt: rec.State.FinishedAt };
