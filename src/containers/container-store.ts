@@ -83,8 +83,13 @@ export class ContainerStore {
   }
 
   async delete(rec: ContainerRecord): Promise<void> {
+    this.forget(rec);
+    await rm(this.dir(rec.Id), { recursive: true, force: true });
+  }
+
+  /** Drops the record from memory only (its name is free); its directory stays until delete(). */
+  forget(rec: ContainerRecord): void {
     this.byId.delete(rec.Id);
     if (this.byName.get(rec.Name) === rec.Id) this.byName.delete(rec.Name);
-    await rm(this.dir(rec.Id), { recursive: true, force: true });
   }
 }

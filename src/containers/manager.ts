@@ -43,6 +43,8 @@ export class ContainerManager {
   private readonly waitingAttach = new Map<string, Set<PendingAttach>>();
   /** One per container that has run since the last manual start (restart-policy.ts). */
   private readonly restarts = new Map<string, RestartManager>();
+  /** Auto-removed containers whose runtime state, mounts and network are still being released. */
+  private readonly releasing = new Set<Promise<void>>();
   /** While reconcile() runs, exits found are recorded only: restart policies act once it is done. */
   private booting = false;
   private shuttingDown = false;
@@ -229,20 +231,68 @@ export class ContainerManager {
       if (restart) rec.RestartCount++;
       this.health?.stop(rec);
       rec.State = { ...rec.State, Status: restart ? 'restarting' : 'exited', Pid: 0, ExitCode: status.exitCode, OOMKilled: status.oomKilled, FinishedAt: finishedAt };
+      // dockerd's order: die, then the cleanup (network disconnect), then (auto-remove) destroy.
+      if (status.oomKilled) this.emit(rec, 'oom');
+      this.emit(rec, 'die', { exitCode: String(status.exitCode) });
+      const deferred = !restart && rec.HostConfig.AutoRemove && cleanupDeferrable(rec);
+      if (deferred) return { restart, deferred };
       await this.cleanupAfterStop(rec);
       // An auto-remove container is deleted next: its "exited" record need not reach the disk first (after a
       // crash in between, the daemon's start finds it "running" without a process and removes it then).
       if (restart || !rec.HostConfig.AutoRemove) await this.store.save(rec);
-      return { restart };
+      return { restart, deferred };
     });
     if (!applied) return;
-    if (status.oomKilled) this.emit(rec, 'oom');
-    this.emit(rec, 'die', { exitCode: String(status.exitCode) });
     this.notify(rec, false, true);
+    if (applied.deferred) { await this.removeExited(rec); return; }
     if (applied.restart) { void this.restartAfterBackoff(rec); return; }
     if (rec.HostConfig.AutoRemove) {
       await this.remove(rec.Id, { force: true, volumes: true }).catch((err) => warn('containers', `auto-remove ${rec.Id}: ${err.message}`));
     }
+  }
+
+  /**
+   * The removal of an auto-remove container that has just exited (and holds no volumes), with its slow
+   * part off the path of `wait?condition=removed` (docker run --rm): the container leaves the store (its
+   * name is free, it is no longer listed), its network sandbox leaves the network state (disconnect
+   * events), "destroy" is published and waiters return; then, under the container's lock, runc's state,
+   * the rootfs mount, the veths and namespace, the snapshot and the container's directory are released as
+   * remove() would. Crash-safe: the record on disk still says "running" until that directory goes, and a
+   * daemon start finds it without a process and removes it again (each step is idempotent). Image removal
+   * waits for these releases (settled()), so a layer is never kept alive by a removed container.
+   */
+  private async removeExited(rec: ContainerRecord): Promise<void> {
+    rec.State = { ...rec.State, Status: 'removing' };
+    this.store.forget(rec);
+    for (const p of this.waitingAttach.get(rec.Id) ?? []) p.close();
+    this.waitingAttach.delete(rec.Id);
+    this.restarts.delete(rec.Id);
+    let released!: () => void;
+    const disconnected = new Promise<void>((r) => { released = r; });
+    const network = this.deps.network;
+    const netDown = network ? network.teardown(rec.Id, released).catch((err) => warn('containers', `network teardown ${rec.Id}: ${err.message}`)) : undefined;
+    void (netDown ?? Promise.resolve()).finally(released);
+    const done = this.locks.run(rec.Id, async () => {
+      await Promise.all([
+        this.deps.runtime.delete(rec.Id).catch((err) => { if (!isNotFound(err)) warn('containers', `runtime delete ${rec.Id}: ${err.message}`); }),
+        this.deps.snapshots.remove(rec.Id).catch((err) => warn('containers', `remove snapshot ${rec.Id}: ${err.message}`)),
+        netDown,
+      ]);
+      await network?.forget(rec.Id).catch((err) => warn('containers', `network cleanup ${rec.Id}: ${err.message}`));
+      await this.store.delete(rec);
+    }).catch((err) => warn('containers', `auto-remove ${rec.Id}: ${err.message}`));
+    this.releasing.add(done);
+    void done.finally(() => this.releasing.delete(done));
+    await disconnected;
+    // What the exit set off (stop's and kill's own events) comes first, as when the removal took longer.
+    await new Promise((r) => setImmediate(r));
+    this.emit(rec, 'destroy');
+    this.notify(rec, true);
+  }
+
+  /** Resolves once the releases of auto-removed containers started so far are done (see removeExited). */
+  async settled(): Promise<void> {
+    while (this.releasing.size) await Promise.all(this.releasing);
   }
 
   /** The restart policy's start once the back-off has passed; "exited" when it was cancelled or failed. */
@@ -449,6 +499,14 @@ export class ContainerManager {
       && policyWantsRestart(rec.HostConfig.RestartPolicy, rec.State.ExitCode, rec.HasBeenManuallyStopped, 0));
     await Promise.all(due.map((rec) => this.start(rec.Id).catch((err) => warn('containers', `restart ${rec.Id} at daemon start: ${(err as Error).message}`))));
   }
+}
+
+/**
+ * Whether an auto-remove container's release can follow the report of its removal (removeExited): not
+ * when it holds volumes, whose in-use counts and anonymous copies must be gone when `docker run --rm` returns.
+ */
+function cleanupDeferrable(rec: ContainerRecord): boolean {
+  return !(rec.MountPoints ?? []).some((mp) => mp.Type === 'volume');
 }
 
 /**

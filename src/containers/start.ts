@@ -21,7 +21,7 @@ export function networkNamespace(mode: string): 'host' | 'new' | { path: string 
  * The container's network namespace: the host's, a fresh one with loopback only (none), another running
  * container's (container:<name|id>), or a sandbox the network controller sets up (bridge networks).
  */
-async function networkFor(m: ContainerManager, rec: ContainerRecord, mode: string): Promise<{ ns: 'host' | 'new' | { path: string }; ip?: string; ips?: string[]; embeddedDns?: boolean }> {
+async function networkFor(m: ContainerManager, rec: ContainerRecord, mode: string): Promise<{ ns: 'host' | 'new' | { path: string }; ip?: string; ips?: string[]; embeddedDns?: boolean; ready?: Promise<void> }> {
   const network = m.deps.network;
   if (!network) return { ns: networkNamespace(mode) };
   if (mode === 'host') return { ns: 'host' };
@@ -36,7 +36,7 @@ async function networkFor(m: ContainerManager, rec: ContainerRecord, mode: strin
     dns: { dns: rec.HostConfig.Dns as string[] | null, dnsSearch: rec.HostConfig.DnsSearch as string[] | null, dnsOptions: rec.HostConfig.DnsOptions as string[] | null },
     macAddress: rec.Config.MacAddress,
   });
-  return { ns: { path: sb.key }, ip: sb.ip, ips: sb.endpoints.map((e) => e.IP), embeddedDns: sb.embeddedDns };
+  return { ns: { path: sb.key }, ip: sb.ip, ips: sb.endpoints.map((e) => e.IP), embeddedDns: sb.embeddedDns, ready: sb.ready };
 }
 
 /** `onCreated` runs between the runtime's create and start: waiting attachments connect there. */
@@ -59,7 +59,7 @@ export async function startProcess(m: ContainerManager, rec: ContainerRecord, on
   const [netResult, fsResult] = await Promise.allSettled([network, fs]);
   if (netResult.status === 'rejected') throw netResult.reason;
   if (fsResult.status === 'rejected') throw fsResult.reason;
-  const { ns: net, ip, ips, embeddedDns } = netResult.value;
+  const { ns: net, ip, ips, embeddedDns, ready: netReady } = netResult.value;
   const { userMounts, user } = fsResult.value;
   const links = netMode === 'bridge' ? resolveLinks(m.store, rec, (id) => m.deps.network?.bridgeIp(id)) : { hosts: [], env: [] };
   await writeEtcFiles(dir, {
@@ -124,6 +124,7 @@ export async function startProcess(m: ContainerManager, rec: ContainerRecord, on
   const logMax = logSizeMax(hc.LogConfig.Config);
   const { pid } = await runtime.create(rec.Id, { bundleDir, spec, logPath: m.logPath(rec.Id), tty: rec.Config.Tty, openStdin: rec.Config.OpenStdin, logMaxSize: logMax });
   await onCreated();
+  await netReady; // the namespace's interfaces, configured meanwhile (createSandbox)
   await runtime.start(rec.Id);
   return pid;
 }

@@ -31,12 +31,14 @@ export function imageBackend(d: ImageDeps): Omit<ImageBackend, 'pullImage' | 'pu
     async imageHistory(name) { return images.history(name); },
     async tagImage(name, repo, tag) { await images.tag(name, repo, tag); },
     async removeImage(name, opts) {
+      await d.containers.settled(); // auto-removed containers still releasing their snapshots
       return (await images.remove(name, { force: opts.force, noPrune: opts.noprune, isUsed: users })) as JsonObject[];
     },
     async pruneImages(filters) {
       const all = filters.dangling?.[0] === 'false' || filters.dangling?.[0] === '0';
       const rest = { ...filters };
       delete rest.dangling;
+      await d.containers.settled();
       return (await images.prune({ all, filters: rest, isUsed: users })) as unknown as JsonObject;
     },
     async importImage(opts, body) {

@@ -130,7 +130,11 @@ export interface SandboxRequest {
 }
 
 /** embeddedDns: the container's resolv.conf must point at 127.0.0.11 (it is on a user-defined network). */
-export interface SandboxInfo { key: string; ip?: string; endpoints: EndpointRecord[]; embeddedDns?: boolean }
+export interface SandboxInfo {
+  key: string; ip?: string; endpoints: EndpointRecord[]; embeddedDns?: boolean;
+  /** Resolves once the namespace's interfaces are configured: the container's process may start then. */
+  ready: Promise<void>;
+}
 
 const nowCreated = () => new Date().toISOString().replace('Z', '000000Z');
 const newId = () => randomBytes(32).toString('hex');
@@ -402,13 +406,14 @@ export class NetworkManager {
       this.state.sandboxes[req.containerId] = sb;
       await this.save();
     });
+    let ready: Promise<void>;
     try {
       const gw = this.gatewayEndpoint(sb);
-      await createSandbox(sb.Netns, Object.values(sb.Endpoints).map((ep) => {
+      ({ configured: ready } = await createSandbox(sb.Netns, Object.values(sb.Endpoints).map((ep) => {
         const net = this.network(ep.NetworkID);
         return { hostName: ep.HostVeth, ifName: ep.IfName, bridge: net.Bridge!, mac: ep.Mac, cidr: `${ep.IP}/${ep.Prefix}`, gateway: ep === gw ? ep.Gateway : undefined, hairpin: sb.Ports.length > 0 };
-      }));
-      embeddedDns = await this.dns.prepareSandbox(sb);
+      })));
+      embeddedDns = await this.dns.prepareSandbox(sb, ready);
       if (sb.Ports.length) await this.locked(() => this.applyRules());
     } catch (err) {
       await this.teardown(req.containerId).catch(() => undefined);
@@ -416,25 +421,31 @@ export class NetworkManager {
     }
     for (const { net } of nets) this.emit('connect', net, req.containerId);
     const firstEp = Object.values(sb.Endpoints)[0];
-    return { key: sb.Key, ip: firstEp?.IP, endpoints: Object.values(sb.Endpoints), embeddedDns };
+    return { key: sb.Key, ip: firstEp?.IP, endpoints: Object.values(sb.Endpoints), embeddedDns, ready };
   }
 
-  /** Releases a stopped container's addresses, ports, veths and namespace. */
-  teardown(containerId: string): Promise<void> {
-    return this.locked(() => this.teardownLocked(containerId));
+  /**
+   * Releases a stopped container's addresses, ports, veths and namespace. `onReleased` runs once the
+   * sandbox is out of the state and its disconnect events are out, before the veths and namespace are
+   * deleted (the slow part: a veth deletion waits for an RCU grace period); every later network operation
+   * queues behind the whole teardown.
+   */
+  teardown(containerId: string, onReleased?: () => void): Promise<void> {
+    return this.locked(() => this.teardownLocked(containerId, onReleased));
   }
 
-  private async teardownLocked(containerId: string): Promise<void> {
+  private async teardownLocked(containerId: string, onReleased?: () => void): Promise<void> {
     const sb = this.state.sandboxes[containerId];
     if (!sb) return;
     delete this.state.sandboxes[containerId];
-    await this.save();
-    await removeSandbox(sb.Netns, Object.values(sb.Endpoints).map((ep) => ep.HostVeth));
-    if (sb.Ports.length) await this.applyRules();
     for (const ep of Object.values(sb.Endpoints)) {
       const net = this.state.networks.find((n) => n.Id === ep.NetworkID);
       if (net) this.emit('disconnect', net, containerId);
     }
+    onReleased?.();
+    await this.save();
+    await removeSandbox(sb.Netns, Object.values(sb.Endpoints).map((ep) => ep.HostVeth));
+    if (sb.Ports.length) await this.applyRules();
   }
 
   /** The container is gone: forget its network configuration too. */

@@ -101,7 +101,7 @@ export async function addVeth(netns: string, v: VethSpec, firstInNs: boolean): P
  * bridge, container end moved in) from the host side, then loopback, addresses and the default route from
  * inside. `ip netns add` in a batch returns to the original namespace before the next line.
  */
-export async function createSandbox(netns: string, veths: VethSpec[]): Promise<string> {
+export async function createSandbox(netns: string, veths: VethSpec[]): Promise<{ key: string; configured: Promise<void> }> {
   await batch([
     `netns add ${netns}`,
     ...veths.flatMap((v) => [
@@ -111,7 +111,10 @@ export async function createSandbox(netns: string, veths: VethSpec[]): Promise<s
       `link set ${v.hostName} up`,
     ]),
   ]);
-  await batch([
+  // The inside (addresses, routes, links up) is configured while the caller goes on: the runtime only needs
+  // the namespace to exist to create the container in it; the container's process must not start before
+  // `configured` resolves.
+  const configured = batch([
     'link set lo up',
     ...veths.flatMap((v) => [
       `addr add ${v.cidr} brd + dev ${v.ifName}`,
@@ -119,7 +122,8 @@ export async function createSandbox(netns: string, veths: VethSpec[]): Promise<s
       ...(v.gateway ? [`route add default via ${v.gateway} dev ${v.ifName}`] : []),
     ]),
   ], netns);
-  return `${NETNS_DIR}/${netns}`;
+  configured.catch(() => undefined); // the caller awaits it; a failure must not also be an unhandled rejection
+  return { key: `${NETNS_DIR}/${netns}`, configured };
 }
 
 /**

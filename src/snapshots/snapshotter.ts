@@ -174,7 +174,7 @@ export class Snapshotter {
     await this.locks.run(key, async () => {
       const rec = this.active.get(key);
       if (!rec?.mountedAt) return;
-      native.unmount(rec.mountedAt, native.MNT_DETACH);
+      await native.unmountAsync(rec.mountedAt, native.MNT_DETACH);
       const next: ActiveRecord = rec.init ? { key: rec.key, parent: rec.parent, init: true } : { key: rec.key, parent: rec.parent };
       await writeJsonAtomic(join(layout.activeSnapshotDir(this.dataRoot, key), 'snapshot.json'), next);
       this.active.set(key, next);

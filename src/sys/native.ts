@@ -9,6 +9,8 @@ type Fn = (...args: unknown[]) => number;
 interface Libc {
   mknod: Fn; lsetxattr: Fn; lgetxattr: Fn; llistxattr: Fn; mount: Fn; umount2: Fn;
   socket: Fn; connect: Fn; errnoLocation: () => unknown; strerror: (n: number) => string; decodeInt: (p: unknown) => number;
+  /** umount2 on one of koffi's worker threads; errno is the one that call set. */
+  umount2Async: (target: string, flags: number) => Promise<{ rc: number; errno: number }>;
 }
 
 let libc: Libc | undefined;
@@ -17,6 +19,7 @@ function load(): Libc {
   if (libc) return libc;
   const koffi = require('koffi');
   const lib = koffi.load('libc.so.6');
+  const umount2 = lib.func('int umount2(const char *target, int flags)');
   const sockaddrUn = koffi.struct('sockaddr_un', { sun_family: 'uint16', sun_path: koffi.array('char', 108) });
   libc = {
     mknod: lib.func('int mknod(const char *path, uint32_t mode, uint64_t dev)'),
@@ -24,12 +27,15 @@ function load(): Libc {
     lgetxattr: lib.func('intptr_t lgetxattr(const char *path, const char *name, _Out_ void *value, size_t size)'),
     llistxattr: lib.func('intptr_t llistxattr(const char *path, _Out_ void *list, size_t size)'),
     mount: lib.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, const char *data)'),
-    umount2: lib.func('int umount2(const char *target, int flags)'),
+    umount2,
     socket: lib.func('int socket(int domain, int type, int protocol)'),
     connect: lib.func('int connect(int fd, const sockaddr_un *addr, uint32_t len)'),
     errnoLocation: lib.func('int *__errno_location(void)'),
     strerror: lib.func('const char *strerror(int errnum)'),
     decodeInt: (p: unknown) => koffi.decode(p, 'int') as number,
+    umount2Async: (target: string, flags: number) => new Promise((resolve, reject) => {
+      umount2.async(target, flags, (err: Error | null, rc: number) => (err ? reject(err) : resolve({ rc, errno: rc === 0 ? 0 : koffi.errno() as number })));
+    }),
   };
   return libc;
 }
@@ -115,6 +121,17 @@ export function unmount(target: string, flags = MNT_DETACH): void {
   if (l.umount2(target, flags) === 0) return;
   const errno = l.decodeInt(l.errnoLocation());
   if (errno === 22 || errno === 2) return;
+  throw new NativeError('umount2', target, errno, l.strerror(errno));
+}
+
+/**
+ * unmount() off the event loop: an unmount waits for an RCU grace period (~10 ms here, much more on a busy
+ * machine), during which a synchronous call would stall every request the daemon serves.
+ */
+export async function unmountAsync(target: string, flags = MNT_DETACH): Promise<void> {
+  const l = load();
+  const { rc, errno } = await l.umount2Async(target, flags);
+  if (rc === 0 || errno === 22 || errno === 2) return;
   throw new NativeError('umount2', target, errno, l.strerror(errno));
 }
 

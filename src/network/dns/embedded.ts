@@ -82,10 +82,11 @@ export class EmbeddedDns {
   }
 
   /** Rules in a new sandbox so its 127.0.0.11 reaches the first DNS-enabled network's gateway. */
-  async prepareSandbox(sb: SandboxRecord): Promise<boolean> {
+  async prepareSandbox(sb: SandboxRecord, configured: Promise<void> = Promise.resolve()): Promise<boolean> {
     const nets = this.state().networks;
     const ep = Object.values(sb.Endpoints).find((e) => { const n = nets.find((x) => x.Id === e.NetworkID); return n && hasEmbeddedDns(n); });
     if (!ep) return false;
+    await configured;
     await this.sync();
     await applySandboxRules(sb.Netns, ep.Gateway, ep.IP);
     return true;
