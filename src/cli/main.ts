@@ -129,6 +129,20 @@ function resolve(args: string[]): Resolved | number {
   return { entry, path: name };
 }
 
+/**
+ * The registry entry the command line names, found without printing anything (undefined for help, flag errors,
+ * unknown commands): src/cli/snapshot.ts uses it to hand commands its bundle left out to the full CLI.
+ */
+export function entryFor(argv: string[]): Entry | undefined {
+  let args: string[];
+  try { args = [...new FlagSet(GLOBAL_FLAGS, false).parse(argv).args]; } catch { return undefined; }
+  const name = args.shift();
+  if (name === undefined) return undefined;
+  if (isGroup(name)) { const verb = args.shift(); return verb === undefined ? undefined : lookupVerb(name, verb); }
+  const top = TOP[name];
+  return Array.isArray(top) ? lookupVerb(top[0], top[1]) : top;
+}
+
 async function runCommand(cmd: Command, r: Resolved, argv: string[], ctx: Ctx): Promise<number> {
   const fs = new FlagSet(cmd.spec.flags, cmd.spec.interspersed !== false, cmd.spec.helpShort !== false);
   let parsed;

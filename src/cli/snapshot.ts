@@ -12,10 +12,16 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { startupSnapshot } from 'node:v8';
-import { runCli } from './main.js';
+import { entryFor, runCli } from './main.js';
 import { TOP, lookupVerb } from './registry.js';
 
 declare const WHARF_BUILD_ID: string;
+/**
+ * True in the core snapshot (dist/bin/wharf-core.blob): its bundle has only the PRELOADED commands' modules,
+ * the others are stubs (scripts/build.mjs), which makes the blob ~1.4 MB smaller and its start ~5 ms of CPU
+ * cheaper. bin/wharf starts it for those commands; any other command it is given goes to wharf.cjs.
+ */
+declare const WHARF_CORE: boolean;
 
 /** Commands whose modules are loaded into the snapshot: the ones run often and in loops. */
 export const PRELOADED = ['run', 'exec', 'start', 'ps', 'create', 'rm', 'stop', 'kill', 'inspect', 'logs', 'wait', 'version'];
@@ -25,8 +31,19 @@ function preload(): void {
     const top = TOP[name];
     const entry = Array.isArray(top) ? lookupVerb(top[0], top[1]) : top;
     if (!entry) throw new Error(`snapshot: no command ${name}`);
-    void entry.load();
+    void entry.load().then((m) => {
+      if (isStub(m.default)) throw new Error(`snapshot: command ${name} is left out of the core bundle (scripts/build.mjs CORE_COMMANDS)`);
+    });
   }
+}
+
+const isStub = (cmd: unknown): boolean => (cmd as { stub?: boolean }).stub === true;
+
+/** Runs the plain CommonJS bundle beside the blob in this process (it reads its arguments from argv[2] on). */
+function runBundle(binDir: string): void {
+  const bundle = join(binDir, 'wharf.cjs');
+  process.argv.splice(1, 0, bundle);
+  createRequire(bundle)(bundle);
 }
 
 /** What bin/wharf runs: the snapshot's command line, or the CommonJS bundle when the snapshot is stale. */
@@ -35,14 +52,11 @@ function main(): void {
   const binDir = dirname(resolve(i >= 0 ? process.execArgv[i + 1]! : '.'));
   let current = '';
   try { current = readFileSync(join(binDir, 'wharf.build-id'), 'utf8').trim(); } catch { /* no id: stale */ }
-  if (current !== WHARF_BUILD_ID) {
-    const bundle = join(binDir, 'wharf.cjs');
-    // The bundle reads its arguments from argv[2] on, as when node runs it as a script.
-    process.argv.splice(1, 0, bundle);
-    createRequire(bundle)(bundle);
-    return;
-  }
-  runCli(process.argv.slice(1), binDir);
+  if (current !== WHARF_BUILD_ID) { runBundle(binDir); return; }
+  const argv = process.argv.slice(1);
+  const entry = WHARF_CORE ? entryFor(argv) : undefined;
+  if (!entry) { runCli(argv, binDir); return; }
+  void entry.load().then((m) => (isStub(m.default) ? runBundle(binDir) : runCli(argv, binDir)));
 }
 
 if (startupSnapshot.isBuildingSnapshot()) {

@@ -111,14 +111,20 @@ export class ContainerManager {
       RestartCount: 0, HasBeenManuallyStopped: false, MountPoints: mountPoints,
     };
     try {
-      await mkdir(this.store.dir(id), { recursive: true, mode: 0o710 });
-      await this.deps.snapshots.prepare(id, image.chainId, { init: true });
-      if (this.deps.volumes) await createVolumes(mountPoints, this.deps.volumes);
-      await this.deps.network?.configure(id, hostConfig.NetworkMode, (body.NetworkingConfig as { EndpointsConfig?: Record<string, never> } | undefined)?.EndpointsConfig);
+      // The snapshot, the volumes and the network attachment are independent (each its own file, fsynced):
+      // side by side; the record, which refers to them, is written once they are all in place.
+      const steps = await Promise.allSettled([
+        mkdir(this.store.dir(id), { recursive: true, mode: 0o710 }).then(() => this.deps.snapshots.prepare(id, image.chainId, { init: true })),
+        this.deps.volumes ? createVolumes(mountPoints, this.deps.volumes) : undefined,
+        this.deps.network?.configure(id, hostConfig.NetworkMode, (body.NetworkingConfig as { EndpointsConfig?: Record<string, never> } | undefined)?.EndpointsConfig),
+      ]);
+      const failed = steps.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
       await this.store.save(rec);
     } catch (err) {
       this.store.releaseName(rec.Name);
       await this.deps.snapshots.remove(id).catch(() => undefined);
+      await this.deps.network?.forget(id).catch(() => undefined);
       await this.store.delete(rec).catch(() => undefined);
       throw err;
     }
