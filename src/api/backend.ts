@@ -97,7 +97,12 @@ export interface ResizeOptions { h: number; w: number }
 export interface StatsOptions { stream: boolean; oneShot: boolean }
 export interface ArchiveStat { name: string; size: number; mode: number; mtime: string; linkTarget: string }
 export interface PutArchiveOptions { path: string; noOverwriteDirNonDir: boolean; copyUIDGID: boolean }
-export interface ExecStartOptions { detach: boolean; tty: boolean }
+export interface ExecStartOptions {
+  detach: boolean;
+  tty: boolean;
+  /** Called once the exec passed its checks, just before its process starts (the hijack reply goes out then). */
+  beforeRun?: () => Promise<void>;
+}
 
 export interface ContainerBackend {
   listContainers(opts: ListContainersOptions, ctx: RequestContext): Promise<JsonObject[]>;

@@ -14,6 +14,9 @@ const dir = mkdtempSync(join(tmpdir(), 'wharf-hj-'));
 const sock = join(dir, 'api.sock');
 let server: ApiServer;
 let execStarted: { detach: boolean; tty: boolean } | undefined;
+/** Reply heads the raw test client has received so far, and whether the last exec ran after its head arrived. */
+let headsSeen = 0;
+let ranAfterHead: boolean | undefined;
 
 /** An attachment that echoes stdin to stdout (and "bye" to stderr on EOF), ending when stdin ends. */
 function echo(tty: boolean): Attachment {
@@ -45,7 +48,14 @@ before(async () => {
       return echo(id === 'tty');
     },
     async startExec(_id, opts) {
-      execStarted = opts;
+      execStarted = { detach: opts.detach, tty: opts.tty };
+      if (!opts.detach) {
+        // The process starts only once the client holds the reply head (dockerd's order).
+        const seen = headsSeen;
+        await opts.beforeRun?.();
+        for (let i = 0; i < 100 && headsSeen === seen; i++) await new Promise((r) => setTimeout(r, 20));
+        ranAfterHead = headsSeen > seen;
+      }
       return opts.detach ? undefined : echo(opts.tty);
     },
     async waitContainer(id) {
@@ -71,6 +81,7 @@ function rawSession(head: string, stdin: string | undefined): Promise<Buffer> {
       parts.push(b);
       if (!sent && Buffer.concat(parts).includes('\r\n\r\n')) {
         sent = true;
+        headsSeen++;
         if (stdin !== undefined) s.write(stdin);
         s.end(); // half-close: the server must see stdin EOF and still send the rest
       }
@@ -135,6 +146,7 @@ test('exec start: body before stdin, hijack head repeats API headers; detached i
   assert.match(parts.head, /^HTTP\/1.1 101 UPGRADED\r\nContent-Type: application\/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nApi-Version: 1.41\r\n/);
   assert.deepEqual(frames(parts.body), [[1, 'in\n'], [2, 'bye\n']]);
   assert.deepEqual(execStarted, { detach: false, tty: false });
+  assert.equal(ranAfterHead, true, 'the hijack head reached the client before the exec process started');
   const detached = await call(sock, 'POST', '/exec/e2/start', '{"Detach":true}', { 'Content-Type': 'application/json' });
   assert.equal(detached.status, 200);
   assert.equal(detached.body, '');

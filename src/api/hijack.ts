@@ -11,6 +11,7 @@ import { CLOSE_NORMAL, encodeFrame, handshakeReply, OP, readFrames } from './web
 
 export class Hijack {
   private taken = false;
+  private headWritten = false;
   private bodyRead = false;
 
   /**
@@ -26,7 +27,12 @@ export class Hijack {
     readonly upgrade: boolean,
     private readonly contentLength: number,
     private readonly baseHeaders: Record<string, string>,
-  ) {}
+  ) {
+    // Client bytes wait in the socket until something reads them: after the upgrade node leaves the socket
+    // flowing with no listener, and stdin sent right after the reply head (before the exec's process is up)
+    // would be dropped.
+    socket.pause();
+  }
 
   get closed(): boolean { return this.socket.destroyed; }
 
@@ -89,21 +95,35 @@ export class Hijack {
     this.socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/vnd.docker.raw-stream\r\n\r\n${messageOf(err)}\r\n`);
   }
 
+  /** The hijack reply's head (once): 101 for `Upgrade: tcp`, else 200, with the raw-stream type. */
+  async writeHead(withBaseHeaders: boolean): Promise<void> {
+    if (this.headWritten) return;
+    this.taken = true;
+    this.headWritten = true;
+    const lines = this.upgrade
+      ? ['HTTP/1.1 101 UPGRADED', 'Content-Type: application/vnd.docker.raw-stream', 'Connection: Upgrade', 'Upgrade: tcp']
+      : ['HTTP/1.1 200 OK', 'Content-Type: application/vnd.docker.raw-stream'];
+    if (withBaseHeaders) for (const [k, v] of Object.entries(this.baseHeaders)) lines.push(`${k}: ${v}`);
+    this.socket.on('error', () => undefined);
+    await writeAll(this.socket, lines.join('\r\n') + '\r\n\r\n');
+  }
+
+  /** A failure after the hijack reply: its message as a line of the stream, then the connection closes. */
+  failInStream(err: unknown, where: string): void {
+    logUnclassified(err, where);
+    if (!this.socket.destroyed) this.socket.end(`${messageOf(err)}\r\n`);
+  }
+
   /**
    * Takes the connection over and serves `att` until its output ends. `withBaseHeaders`: exec start repeats
    * the middleware headers after the hijack line, container attach does not (as dockerd 20.10).
    */
   async serve(att: Attachment, withBaseHeaders: boolean): Promise<void> {
-    this.taken = true;
-    const lines = this.upgrade
-      ? ['HTTP/1.1 101 UPGRADED', 'Content-Type: application/vnd.docker.raw-stream', 'Connection: Upgrade', 'Upgrade: tcp']
-      : ['HTTP/1.1 200 OK', 'Content-Type: application/vnd.docker.raw-stream'];
-    if (withBaseHeaders) for (const [k, v] of Object.entries(this.baseHeaders)) lines.push(`${k}: ${v}`);
     const socket = this.socket;
     let closed = false;
     socket.once('close', () => { closed = true; att.close?.(); });
     socket.on('error', () => undefined); // a reset client shows up as 'close'
-    await writeAll(socket, lines.join('\r\n') + '\r\n\r\n');
+    await this.writeHead(withBaseHeaders);
     this.pipeInput(att);
     try {
       await pumpOutput(socket, att.tty, att.output);

@@ -161,7 +161,7 @@ export function createApiServer(backend: Backend, opts: ApiServerOptions): ApiSe
     peekFirstRequest(socket, (first) => {
       http.emit('connection', socket);
       if (first.length > 0) socket.emit('data', first);
-    });
+    }, () => hijacked.has(socket));
   });
 
   return {
@@ -197,7 +197,7 @@ const MAX_HEAD = 64 * 1024;
  * Reads until the first request head is complete (or 64 KiB), rewrites a non-upgrade attach/exec-start
  * request into an upgrade one, and hands the bytes on. The socket is paused meanwhile.
  */
-function peekFirstRequest(socket: Socket, done: (first: Buffer) => void): void {
+function peekFirstRequest(socket: Socket, done: (first: Buffer) => void, taken: () => boolean): void {
   let buf: Buffer = Buffer.alloc(0);
   const timer = setTimeout(() => socket.destroy(), 60_000);
   const finish = (): void => {
@@ -206,7 +206,8 @@ function peekFirstRequest(socket: Socket, done: (first: Buffer) => void): void {
     socket.off('end', finish);
     socket.pause();
     done(markPlainHijack(buf));
-    socket.resume();
+    // A hijacked connection's bytes are stdin: they wait until the attachment reads them.
+    if (!taken()) socket.resume();
   };
   const onData = (chunk: Buffer): void => {
     buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);

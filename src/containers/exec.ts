@@ -25,6 +25,8 @@ interface ExecRecord {
   attachStdout: boolean;
   attachStderr: boolean;
   detachKeys: string;
+  /** Set once the process was launched (start's checks passed earlier: `started`). */
+  launched?: boolean;
   /** The running process's terminal resize, while it runs with a TTY. */
   resize?: (height: number, width: number) => Promise<void>;
 }
@@ -69,15 +71,17 @@ export class ExecManager {
   }
 
   /** Starts the process; undefined when detached, else the attachment whose output ends at exit. */
-  async start(id: string, opts: { detach: boolean }): Promise<Attachment | undefined> {
+  async start(id: string, opts: { detach: boolean; beforeRun?: () => Promise<void> }): Promise<Attachment | undefined> {
     const e = this.get(id);
     if (e.started) throw new Conflict(`Error: Exec command ${id} has already run`);
     const rec = this.containers.store.get(e.ContainerID);
     if (rec.State.Status !== 'running') throw new Conflict(`Container ${rec.Id} is not running`);
     e.started = true;
     e.Running = true;
+    await opts.beforeRun?.();
     const proc = await this.runner.exec(rec.Id, { args: e.args, env: e.env, cwd: e.workingDir, user: e.user, privileged: e.privileged, tty: e.tty });
     e.resize = proc.resize;
+    e.launched = true;
     this.containers.emit(rec, `exec_start: ${execEventText(e.args)}`, { execID: e.ID });
     const output = new PassThrough({ objectMode: true });
     // Set when a TTY client typed the detach keys: its stream ends, the process runs on (dockerd).
@@ -135,8 +139,10 @@ export class ExecManager {
    */
   async resize(id: string, height: number, width: number): Promise<void> {
     const e = this.get(id);
-    for (let waited = 0; !e.started && waited < 1000; waited += 20) await new Promise((r) => setTimeout(r, 20));
-    if (!e.started) throw new SystemError('timeout waiting for exec session ready');
+    // Ready once its process runs (the hijack reply goes out just before the process starts).
+    const ready = () => e.launched || (e.started && !e.Running);
+    for (let waited = 0; !ready() && waited < 1000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    if (!ready()) throw new SystemError('timeout waiting for exec session ready');
     if (!e.Running) throw new NotFound('no such exec');
     await e.resize?.(height, width);
   }

@@ -44,7 +44,7 @@ export function createBackend(d: BackendDeps): Backend {
     async pruneBuildCache() { return { CachesDeleted: null, SpaceReclaimed: 0 }; },
     ...d.build,
     async createExec(containerId, body) { return d.execs.create(containerId, body); },
-    startExec(execId, opts) { return d.execs.start(execId, { detach: opts.detach }); },
+    startExec(execId, opts) { return d.execs.start(execId, { detach: opts.detach, beforeRun: opts.beforeRun }); },
     async resizeExec(execId, opts) { await d.execs.resize(execId, opts.h, opts.w); },
     async inspectExec(execId) { return d.execs.inspect(execId); },
   };

@@ -50,8 +50,20 @@ function versionAtLeast(v: string, major: number, minor: number): boolean {
 async function execStart(r: HijackRequest): Promise<void> {
   const body = decodeObject(await r.hijack.body(), true);
   if (body.Detach !== undefined && typeof body.Detach !== 'boolean') throw new InvalidParameter('json: cannot unmarshal into Go struct field ExecStartCheck.Detach of type bool');
-  const opts = { detach: body.Detach === true, tty: body.Tty === true };
-  const att = await r.backend.startExec(r.params.name!, opts, r.ctx);
+  // dockerd sends its hijack reply before the process starts: output that followed the reply head in the
+  // same read would be lost to clients that read the head buffered and then the raw socket (docker-py).
+  let headSent = false;
+  const beforeRun = body.Detach === true ? undefined : async () => { await r.hijack.writeHead(true); headSent = true; };
+  const opts = { detach: body.Detach === true, tty: body.Tty === true, beforeRun };
+  let att;
+  try {
+    att = await r.backend.startExec(r.params.name!, opts, r.ctx);
+  } catch (err) {
+    if (!headSent) throw err;
+    // After the takeover dockerd writes the failure into the stream (daemon/exec.go).
+    r.hijack.failInStream(err, 'exec start');
+    return;
+  }
   if (att === undefined) {
     r.hijack.reply(200); // detached: a plain 200 with no body, as dockerd
     return;

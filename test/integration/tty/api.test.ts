@@ -165,6 +165,9 @@ test('a TTY exec: the daemon detaches on its detach keys and the process runs on
   const execId = JSON.parse(created.body).Id as string;
   const a = hijackBody(`/exec/${execId}/start`, '{"Detach":false,"Tty":true}');
   await until(() => a.received().includes('\r\n\r\n'), 'exec hijack');
+  // The reply head comes before the process starts (as from dockerd): type once the shell prompts, since
+  // its line editor discards what was typed before it set the terminal up.
+  await until(() => a.received().slice(a.received().indexOf('\r\n\r\n') + 4).includes('# '), 'shell prompt');
   a.sock.write('echo $((6*7))\r');
   await until(() => a.received().includes('42\r\n'), 'shell output');
   a.sock.write('\x18y');
@@ -172,6 +175,26 @@ test('a TTY exec: the daemon detaches on its detach keys and the process runs on
   const info = JSON.parse((await get(`/exec/${execId}/json`)).body);
   assert.equal(info.Running, true);
   process.kill(info.Pid, 'SIGKILL');
+  ok(d.wharf(['rm', '-f', id]));
+});
+
+test('exec start sends its reply head before the process runs, so no output shares a read with it (docker-py)', { skip: skipUnlessRoot }, async () => {
+  // docker-py reads the reply head through a buffered reader and then the raw socket: whatever came in the
+  // same read as the head is lost to it. dockerd writes the head before starting the process.
+  const id = ok(d.wharf(['run', '-d', 'busybox', 'sleep', '600'])).trim();
+  for (const tty of [true, false, true]) {
+    const created = await postJson(`/containers/${id}/exec`, { Cmd: ['echo', 'hi'], Tty: tty, AttachStdout: true, AttachStderr: true });
+    const execId = JSON.parse(created.body).Id as string;
+    const sock = connect(d.socket);
+    const chunks: string[] = [];
+    sock.on('data', (b) => chunks.push(b.toString('latin1')));
+    const closed = new Promise<void>((r) => sock.on('close', () => r()));
+    const body = `{"Detach":false,"Tty":${tty}}`;
+    sock.write(`POST /v1.41/exec/${execId}/start HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    await closed;
+    assert.ok(chunks[0]!.startsWith('HTTP/1.1 101 UPGRADED\r\n') && chunks[0]!.endsWith('\r\n\r\n'), `first read: ${JSON.stringify(chunks[0])}`);
+    assert.equal(chunks.slice(1).join(''), tty ? 'hi\r\n' : '\x01\x00\x00\x00\x00\x00\x00\x03hi\n');
+  }
   ok(d.wharf(['rm', '-f', id]));
 });
 
