@@ -5,7 +5,7 @@
 //   node scripts/build.mjs && RUNS=1 node dist/bench/registry.js      (needs root and docker-registry)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestDaemon } from '../test/helpers/daemon.js';
 import { TestRegistry } from '../test/helpers/registry.js';
@@ -21,11 +21,10 @@ function run(e: Engine, args: string[], cwd?: string): void {
   if (r.status !== 0) throw new Error(`${e.name} ${args.join(' ')} failed: ${r.stderr}`);
 }
 
-/** Median ms of RUNS runs of args, each preceded by prepare() (untimed). */
-function bench(e: Engine, args: string[], prepare: () => void): number {
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) { prepare(); samples.push(time([...e.cli, ...args], e.env)); }
-  return median(samples);
+function out(e: Engine, args: string[]): string {
+  const r = spawnSync(e.cli[0]!, [...e.cli.slice(1), ...args], { env: { ...process.env, ...e.env }, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`${e.name} ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout.toString();
 }
 
 async function main(): Promise<void> {
@@ -39,6 +38,7 @@ async function main(): Promise<void> {
   const engines = dockerUp ? [wharf, docker] : [wharf];
   const base = 'wharf-bench-registry-base:latest';
   const img = 'wharf-bench-registry:latest';
+  const loadBefore = loadavg().map((x) => x.toFixed(2)).join(' ');
   try {
     await d.start();
     await reg.start();
@@ -49,44 +49,81 @@ async function main(): Promise<void> {
     writeFileSync(join(ctx, 'Dockerfile'), `FROM ${base}\nADD blob1 /blob1\nADD blob2 /blob2\nADD blob3 /blob3\n`);
     writeFileSync(join(ctx, 'busybox.tar'), spawnSync('bash', ['scripts/busybox-rootfs.sh'], { maxBuffer: 64 << 20 }).stdout);
     const remote = `${reg.host}/bench/big:latest`;
-    const results: Record<string, Record<string, number>> = {};
+    const results: Record<string, Record<string, number[]>> = {};
+    const chain: Record<string, string[]> = {};
     let mb = 0;
     for (const e of engines) {
       run(e, ['import', '-c', 'CMD ["sh"]', join(ctx, 'busybox.tar'), base]);
       run(e, ['build', '-q', '-t', img, ctx]);
       run(e, ['tag', img, remote]);
-      const tar = join(ctx, `${e.name}.tar`);
-      const r: Record<string, number> = {};
-      // Push: a fresh repository each run, so every blob is uploaded.
-      let n = 0;
-      const pushes: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        n++;
-        const ref = `${reg.host}/bench/${e.name}-push-${n}:latest`;
-        run(e, ['tag', img, ref]);
-        pushes.push(time([...e.cli, 'push', ref], e.env));
-      }
-      r.push = median(pushes);
-      run(e, ['push', remote]);
-      // Pull: remove the image (and everything built from the same layers) first so layers are fetched.
-      const dropAll = (): void => {
-        spawnSync(e.cli[0]!, [...e.cli.slice(1), 'rmi', '-f', img, remote, ...Array.from({ length: n }, (_, k) => `${reg.host}/bench/${e.name}-push-${k + 1}:latest`)], { env: { ...process.env, ...e.env }, stdio: 'ignore' });
-      };
-      r.pull = bench(e, ['pull', remote], dropAll);
-      run(e, ['tag', remote, img]);
-      r.save = bench(e, ['save', '-o', tar, img], () => rmSync(tar, { force: true }));
-      mb = statSync(tar).size / 1e6;
-      r.load = bench(e, ['load', '-i', tar], () => dropAll());
-      results[e.name] = r;
-      rmSync(tar, { force: true });
-      spawnSync(e.cli[0]!, [...e.cli.slice(1), 'rmi', '-f', img, remote, base, ...Array.from({ length: n }, (_, k) => `${reg.host}/bench/${e.name}-push-${k + 1}:latest`)], { env: { ...process.env, ...e.env }, stdio: 'ignore' });
+      // The build's intermediate images (they hold the three layers too): dockerd's rmi removes them with
+      // the image (untagged parents), wharf's keeps them, so they are removed by ID before each pull/load.
+      const baseId = out(e, ['image', 'inspect', '-f', '{{.Id}}', base]).trim();
+      chain[e.name] = out(e, ['history', '-q', '--no-trunc', img]).split('\n').filter((x) => x.startsWith('sha256:') && x !== baseId);
+      results[e.name] = { push: [], pull: [], save: [], load: [] };
     }
-    console.log(`image: busybox + 3 x ${LAYER_MB} MB random layers (${mb.toFixed(0)} MB saved), median of ${RUNS}`);
+    const dropAll = (e: Engine): void => {
+      const refs = [img, remote];
+      spawnSync(e.cli[0]!, [...e.cli.slice(1), 'rmi', '-f', ...refs], { env: { ...process.env, ...e.env }, stdio: 'ignore' });
+      for (const id of chain[e.name]!) {
+        const env = { env: { ...process.env, ...e.env }, stdio: 'ignore' as const };
+        spawnSync(e.cli[0]!, [...e.cli.slice(1), 'rmi', '-f', id], env);
+        if (spawnSync(e.cli[0]!, [...e.cli.slice(1), 'image', 'inspect', id], env).status === 0) throw new Error(`${e.name}: ${id} still there`);
+      }
+      spawnSync('sync');
+    };
+    // Runs alternate between the engines, so a machine whose load changes affects both alike.
+    // Push: a fresh (empty) registry each run, so every blob is uploaded (a registry that has them answers
+    // the HEAD or mounts them from the earlier repository, and nothing is measured).
+    for (let i = 0; i < RUNS; i++) {
+      for (const e of engines) {
+        const fresh = new TestRegistry();
+        await fresh.start();
+        try {
+          const ref = `${fresh.host}/bench/push:latest`;
+          run(e, ['tag', img, ref]);
+          results[e.name]!.push!.push(time([...e.cli, 'push', ref], e.env));
+          run(e, ['rmi', ref]);
+        } finally {
+          await fresh.stop();
+        }
+      }
+    }
+    for (const e of engines) run(e, ['push', remote]);
+    // Pull: the image and everything holding its layers removed first, so all three layers are fetched.
+    for (let i = 0; i < RUNS; i++) {
+      for (const e of engines) {
+        dropAll(e);
+        results[e.name]!.pull!.push(time([...e.cli, 'pull', remote], e.env));
+      }
+    }
+    for (const e of engines) run(e, ['tag', remote, img]);
+    for (let i = 0; i < RUNS; i++) {
+      for (const e of engines) {
+        const tar = join(ctx, `${e.name}.tar`);
+        rmSync(tar, { force: true });
+        results[e.name]!.save!.push(time([...e.cli, 'save', '-o', tar, img], e.env));
+        mb = statSync(tar).size / 1e6;
+      }
+    }
+    for (let i = 0; i < RUNS; i++) {
+      for (const e of engines) {
+        dropAll(e);
+        results[e.name]!.load!.push(time([...e.cli, 'load', '-i', join(ctx, `${e.name}.tar`)], e.env));
+      }
+    }
+    for (const e of engines) {
+      rmSync(join(ctx, `${e.name}.tar`), { force: true });
+      dropAll(e);
+      spawnSync(e.cli[0]!, [...e.cli.slice(1), 'rmi', '-f', base], { env: { ...process.env, ...e.env }, stdio: 'ignore' });
+    }
+    const loadAfter = loadavg().map((x) => x.toFixed(2)).join(' ');
+    console.log(`image: busybox + 3 x ${LAYER_MB} MB random layers (${mb.toFixed(0)} MB saved), median of ${RUNS}, engines alternating; load average ${loadBefore} before, ${loadAfter} after`);
     for (const op of ['push', 'pull', 'save', 'load']) {
-      const w = results.wharf![op]!;
+      const w = median(results.wharf![op]!);
       let line = `${op.padEnd(5)} wharf ${(w / 1000).toFixed(2).padStart(6)} s (${(mb / (w / 1000)).toFixed(0)} MB/s)`;
       if (results.docker) {
-        const k = results.docker[op]!;
+        const k = median(results.docker[op]!);
         line += `   docker ${(k / 1000).toFixed(2).padStart(6)} s (${(mb / (k / 1000)).toFixed(0)} MB/s)   wharf/docker time ${(w / k).toFixed(2)}x, throughput ${(k / w).toFixed(2)}x`;
       }
       console.log(line);

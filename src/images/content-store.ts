@@ -2,7 +2,7 @@
 // the expected digest, fsynced and renamed into place, so a blob that exists is always complete and correct.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { InvalidParameter } from '../errors.js';
@@ -61,9 +61,73 @@ export class ContentStore {
     return { digest, size };
   }
 
+  /**
+   * A temp file for a blob whose digest the caller checks itself (a pull or load hashes the layer tar once
+   * for the blob and the unpacked layer). Not synced: the caller makes the filesystem durable (one
+   * syncFilesystem for the blob and the layer files) before commitTemp publishes it.
+   */
+  async createTemp(): Promise<BlobTemp> {
+    await mkdir(layout.imageTmpDir(this.dataRoot), { recursive: true, mode: 0o700 });
+    const path = join(layout.imageTmpDir(this.dataRoot), `blob-${randomBytes(8).toString('hex')}`);
+    return new BlobTemp(path, await open(path, 'wx', 0o600));
+  }
+
+  /** Publishes a closed temp blob as `digest` (its content verified by the caller). */
+  async commitTemp(t: BlobTemp, digest: string): Promise<void> {
+    await t.close();
+    await rename(t.path, this.path(digest));
+    await fsyncDir(layout.blobsDir(this.dataRoot));
+  }
+
   writeBytes(data: Buffer, expected?: string): Promise<{ digest: string; size: number }> {
     return this.write([data], expected);
   }
 
   async delete(digest: string): Promise<void> { await rm(this.path(digest), { force: true }); }
+}
+
+/** Writes gathered into one writev per MiB. */
+export class BlobTemp {
+  size = 0;
+  private batch: Uint8Array[] = [];
+  private pending = 0;
+  private closed = false;
+
+  constructor(readonly path: string, private readonly fh: FileHandle) {}
+
+  async write(chunk: Uint8Array): Promise<void> {
+    this.batch.push(chunk);
+    this.pending += chunk.length;
+    this.size += chunk.length;
+    if (this.pending >= 1 << 20 || this.batch.length >= 256) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    const bufs = this.batch;
+    const total = this.pending;
+    this.batch = [];
+    this.pending = 0;
+    if (!bufs.length) return;
+    const { bytesWritten } = await this.fh.writev(bufs);
+    if (bytesWritten < total) {
+      const rest = Buffer.concat(bufs).subarray(bytesWritten);
+      for (let off = 0; off < rest.length;) {
+        const n = (await this.fh.write(rest, off)).bytesWritten;
+        if (n <= 0) throw new Error(`short write to ${this.path}`);
+        off += n;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try { await this.flush(); } finally { await this.fh.close(); }
+  }
+
+  /** Drops the temp file (after a failure). */
+  async discard(): Promise<void> {
+    if (!this.closed) { this.closed = true; await this.fh.close().catch(() => undefined); }
+    await rm(this.path, { force: true });
+  }
 }

@@ -10,7 +10,7 @@ import { warn } from '../sys/index.js';
 import { ContentStore } from './content-store.js';
 import { familiarString, parseReference, withDefaultTag, type Reference } from './reference.js';
 import { ReferenceStore } from './reference-store.js';
-import { ingestVerified } from './verified-ingest.js';
+import { commitStaged, discardStaged, stageVerified, type StagedIngest } from './verified-ingest.js';
 import type { ContainerUse, DeleteItem, EventFn, ImageConfig, ImageMeta, ImageRecord, RemoveOptions } from './types.js';
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -87,12 +87,19 @@ export class ImageStoreCore {
   }
 
   /**
-   * Pull's ingestion: `tar` (uncompressed) is stored and unpacked at once; both only complete when its
-   * sha256 is `diffId`, so a corrupt download never becomes a layer.
+   * Pull's and load's ingestion, first step: `tar` (uncompressed) is stored and unpacked into temp dirs at
+   * once, and only completes when its sha256 is `diffId`; layers stage side by side.
    */
-  ingestVerifiedLayer(parent: string | undefined, tar: Readable, diffId: string): Promise<LayerInfo> {
-    return ingestVerified(this.content, this.snapshots, parent, tar, diffId);
+  stageVerifiedLayer(tar: Readable, diffId: string): Promise<StagedIngest> {
+    return stageVerified(this.content, this.snapshots, tar, diffId);
   }
+
+  /** Second step, in parent order: synced, then published as the layer over `parent`. */
+  commitStagedLayer(parent: string | undefined, staged: StagedIngest): Promise<LayerInfo> {
+    return commitStaged(this.dataRoot, this.content, this.snapshots, parent, staged);
+  }
+
+  discardStagedLayer(staged: StagedIngest): Promise<void> { return discardStaged(this.snapshots, staged); }
 
   /** True when the layer `chainId` is unpacked and its tar (by diffID) is stored: a pull can skip it. */
   async hasLayer(chainId: string, diffId: string): Promise<boolean> {

@@ -1,60 +1,97 @@
-// Layer ingestion for pulls: the uncompressed tar stream is hashed and split in two as it arrives, one copy
-// into the content store (by diffID), one into the snapshotter's unpacker. The unpacker's input only ends
-// after the hash matched the expected diffID, so a wrong or truncated layer fails before it is published.
+// Layer ingestion for pulls and loads, in two steps so several layers can be unpacked at once:
+//   stage:  the uncompressed tar stream is hashed once as it passes, written to a temp blob and unpacked into
+//           a staged dir; the unpacker's input only ends after the hash matched the expected diffID, so a
+//           wrong or truncated layer fails before anything is published.
+//   commit: (in parent order) one syncfs makes the blob and the layer's files durable, then the blob and the
+//           layer are renamed into place; a crash at any instant leaves only temp leftovers swept at start.
 import { createHash } from 'node:crypto';
-import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { InvalidParameter } from '../errors.js';
-import type { LayerInfo, Snapshotter } from '../snapshots/index.js';
-import type { ContentStore } from './content-store.js';
+import type { LayerInfo, Snapshotter, StagedLayer } from '../snapshots/index.js';
+import { layout, syncFilesystem } from '../store/index.js';
+import type { BlobTemp, ContentStore } from './content-store.js';
 
-class DigestCheck extends Transform {
+/** A verified layer tar: its blob and its unpacked files, both still in temp dirs. */
+export interface StagedIngest {
+  diffId: string;
+  blob: BlobTemp;
+  layer: StagedLayer;
+}
+
+/** Hashes and stores what passes; fails at the end (instead of ending) when the digest is not `expected`. */
+class StoreAndCheck extends Transform {
   private readonly hash = createHash('sha256');
-  constructor(private readonly expected: string) { super({ highWaterMark: 1 << 20 }); }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void { this.hash.update(chunk); cb(null, chunk); }
+  verified: Promise<void>;
+  private settle!: (err?: Error) => void;
+
+  constructor(private readonly expected: string, private readonly blob: Promise<BlobTemp>) {
+    super({ highWaterMark: 1 << 20 });
+    this.verified = new Promise<void>((resolve, reject) => { this.settle = (err) => (err ? reject(err) : resolve()); });
+    this.verified.catch(() => undefined);
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.hash.update(chunk);
+    this.push(chunk);
+    this.blob.then((b) => b.write(chunk)).then(() => cb(), (err: Error) => cb(err));
+  }
+
   override _flush(cb: TransformCallback): void {
     const got = `sha256:${this.hash.digest('hex')}`;
-    cb(got === this.expected ? null : new InvalidParameter(`failed to register layer: layer digest mismatch: expected ${this.expected}, got ${got}`));
+    const err = got === this.expected ? undefined : new InvalidParameter(`failed to register layer: layer digest mismatch: expected ${this.expected}, got ${got}`);
+    this.settle(err);
+    cb(err ?? null);
+  }
+
+  override _destroy(err: Error | null, cb: (error?: Error | null) => void): void {
+    this.settle(err ?? new InvalidParameter('layer stream closed before its end'));
+    cb(err);
   }
 }
 
-/** Copies `src` into two PassThroughs with backpressure from the slower one. */
-function tee(src: Readable): [PassThrough, PassThrough] {
-  const a = new PassThrough({ highWaterMark: 1 << 20 });
-  const b = new PassThrough({ highWaterMark: 1 << 20 });
-  let waiting = 0;
-  const resume = () => { if (--waiting === 0) src.resume(); };
-  src.on('data', (c: Buffer) => {
-    const okA = a.write(c);
-    const okB = b.write(c);
-    if (!okA || !okB) {
-      src.pause();
-      if (!okA) { waiting++; a.once('drain', resume); }
-      if (!okB) { waiting++; b.once('drain', resume); }
-    }
-  });
-  src.on('end', () => { a.end(); b.end(); });
-  // Failures reach the caller through the consumers' promises; a copy destroyed after its consumer
-  // stopped listening must not become an unhandled 'error'.
-  a.on('error', () => undefined);
-  b.on('error', () => undefined);
-  src.on('error', (e) => { a.destroy(e); b.destroy(e); });
-  return [a, b];
+/** Stores and unpacks `tar` (which must hash to `diffId`) without publishing either. */
+export async function stageVerified(content: ContentStore, snapshots: Snapshotter, tar: Readable, diffId: string): Promise<StagedIngest> {
+  // Wired up before the first await: an error `tar` emits in between would otherwise go unseen.
+  const created = content.createTemp();
+  created.catch(() => undefined);
+  const check = new StoreAndCheck(diffId, created);
+  check.on('error', () => undefined); // reported through the unpacker and `verified`
+  tar.on('error', (e) => check.destroy(e));
+  tar.on('close', () => { if (!tar.readableEnded) check.destroy(tar.errored ?? new InvalidParameter('layer stream closed before its end')); });
+  if (tar.errored) check.destroy(tar.errored);
+  tar.pipe(check);
+  let layer: StagedLayer | undefined;
+  let blob: BlobTemp | undefined;
+  try {
+    blob = await created;
+    layer = await snapshots.stageLayer(check);
+    check.resume(); // whatever follows the archive's end marker still has to be hashed
+    await check.verified;
+    await blob.close();
+    return { diffId, blob, layer };
+  } catch (err) {
+    tar.unpipe(check);
+    tar.destroy();
+    check.destroy();
+    await (blob ?? await created.catch(() => undefined))?.discard();
+    if (layer) await snapshots.discardStaged(layer);
+    throw err;
+  }
 }
 
-export async function ingestVerified(content: ContentStore, snapshots: Snapshotter, parent: string | undefined, tar: Readable, diffId: string): Promise<LayerInfo> {
-  const check = new DigestCheck(diffId);
-  check.on('error', () => undefined); // reported through the consumers below
-  tar.on('error', (e) => check.destroy(e));
-  tar.pipe(check);
-  const [toBlob, toLayer] = tee(check);
-  const blob = content.write(toBlob, diffId);
-  const layer = snapshots.applyLayer(parent, diffId, toLayer);
-  // Whichever side fails first stops the other, so neither waits forever on a drain that never comes.
-  blob.catch((e: Error) => { toLayer.destroy(e); check.destroy(e); });
-  layer.catch((e: Error) => { toBlob.destroy(e); check.destroy(e); });
-  // applyLayer drains its input when the layer already exists; wait for both either way.
-  const [b, l] = await Promise.allSettled([blob, layer]);
-  if (l.status === 'rejected') throw l.reason;
-  if (b.status === 'rejected') throw b.reason;
-  return l.value;
+/** Publishes a staged layer on top of `parent` (a layer already present is reused, the copy dropped). */
+export async function commitStaged(dataRoot: string, content: ContentStore, snapshots: Snapshotter, parent: string | undefined, s: StagedIngest): Promise<LayerInfo> {
+  try {
+    await syncFilesystem(layout.imageTmpDir(dataRoot));
+    await content.commitTemp(s.blob, s.diffId);
+  } catch (err) {
+    await discardStaged(snapshots, s);
+    throw err;
+  }
+  return snapshots.commitStaged(parent, s.diffId, s.layer);
+}
+
+export async function discardStaged(snapshots: Snapshotter, s: StagedIngest): Promise<void> {
+  await s.blob.discard();
+  await snapshots.discardStaged(s.layer);
 }

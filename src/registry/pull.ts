@@ -1,12 +1,10 @@
 // docker pull: one tag, a digest, or every tag (-a). Layers download in parallel (max-concurrent-downloads),
-// each spooled to image/tmp and unpacked in order while it still downloads; progress messages are dockerd's.
-import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+// each unpacked into a staged dir as it streams in, and are published in parent order; progress messages
+// are dockerd's.
+import { Transform } from 'node:stream';
 import { InvalidParameter } from '../errors.js';
-import { chainIds, decompress, familiarName, familiarString, type ImageStore, type Reference } from '../images/index.js';
-import { layout } from '../store/index.js';
-import { BlobSpool } from './blob-spool.js';
+import { chainIds, decompress, familiarName, familiarString, type ImageStore, type Reference, type StagedIngest } from '../images/index.js';
+import { BlobStream } from './blob-stream.js';
 import type { DistributionMetadata } from './dist-metadata.js';
 import { errorFrom, readBody } from './http.js';
 import type { RegistryHosts } from './hosts.js';
@@ -120,56 +118,88 @@ async function pullLayersAndConfig(ctx: RegistryContext, s: RegistrySession, pat
 }
 
 async function downloadAndUnpack(ctx: RegistryContext, s: RegistrySession, path: string, layers: Descriptor[], diffIds: string[], from: number, req: PullRequest, ch: ProgressChannel): Promise<void> {
-  const dir = join(layout.imageTmpDir(ctx.images.dataRoot), `pull-${randomBytes(8).toString('hex')}`);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
   const abort = new AbortController();
   const onAbort = () => abort.abort();
   req.signal?.addEventListener('abort', onAbort, { once: true });
-  const spools = layers.map((l, i) => new BlobSpool(join(dir, String(i)), l));
+  // Every missing layer downloads and unpacks into its own staged dir at once (at most maxDownloads at a
+  // time); they are published in parent order as they complete.
+  const staged: Array<Promise<StagedIngest>> = [];
+  const ready: Array<(p: Promise<StagedIngest>) => void> = [];
+  const done: Array<StagedIngest | undefined> = [];
+  const taken = new Set<number>();
+  for (let i = from; i < layers.length; i++) {
+    staged[i] = new Promise((resolve) => { ready[i] = resolve; });
+    staged[i]!.catch(() => undefined); // awaited below, or the pull already failed for another reason
+  }
+  const fetchers = runLimited(
+    Array.from({ length: layers.length - from }, (_, k) => from + k),
+    ctx.settings.maxDownloads,
+    async (i) => {
+      const p = fetchAndStage(ctx, s, path, layers[i]!, diffIds[i]!, ch, abort.signal);
+      ready[i]!(p);
+      done[i] = await p;
+    },
+    (i) => ch.push(layerStatus(shortId(layers[i]!.digest), 'Waiting')),
+  );
+  fetchers.catch(() => abort.abort());
+  let parent = from > 0 ? chainIds(diffIds.slice(0, from)).pop() : undefined;
   try {
-    const todo = spools.slice(from);
-    await Promise.all(todo.map((sp) => sp.init()));
-    const downloads = runLimited(todo, ctx.settings.maxDownloads, (sp) => download(ctx, s, path, sp, ch, abort.signal), (sp) => ch.push(layerStatus(shortId(sp.desc.digest), 'Waiting')));
-    let parent = from > 0 ? chainIds(diffIds.slice(0, from)).pop() : undefined;
-    const unpack = (async () => {
-      for (let i = from; i < layers.length; i++) {
-        parent = (await unpackOne(ctx, spools[i]!, parent, diffIds[i]!, ch)).chainId;
-      }
-    })();
-    const results = await Promise.allSettled([downloads, unpack]);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    for (let i = from; i < layers.length; i++) {
+      // A layer that never started (the pull failed first) is only ever settled through `fetchers`.
+      const st = await Promise.race([staged[i]!, fetchers.then(() => staged[i]!)]);
+      taken.add(i);
+      parent = (await ctx.images.commitStagedLayer(parent, st)).chainId;
+      ch.push(layerStatus(shortId(layers[i]!.digest), 'Pull complete'));
+    }
+    await fetchers;
   } catch (err) {
     abort.abort();
-    for (const sp of spools) sp.fail(err as Error);
+    // Drop what was staged but not published (the next pull reports the published ones "Already exists").
+    await fetchers.catch(() => undefined);
+    for (let i = from; i < layers.length; i++) {
+      const st = done[i];
+      if (st && !taken.has(i)) await ctx.images.discardStagedLayer(st);
+    }
     throw err;
   } finally {
     req.signal?.removeEventListener('abort', onAbort);
-    await rm(dir, { recursive: true, force: true });
   }
 }
 
-async function download(ctx: RegistryContext, s: RegistrySession, path: string, sp: BlobSpool, ch: ProgressChannel, signal: AbortSignal): Promise<void> {
-  const id = shortId(sp.desc.digest);
-  const t = new Throttle();
-  await sp.download(s, path, {
-    onBytes: (cur, total) => { if (t.ready(cur === total)) ch.push(layerProgress(id, 'Downloading', cur, total)); },
+/** Downloads one layer and unpacks it as it streams; resolves once both the blob digest and diffID matched. */
+async function fetchAndStage(ctx: RegistryContext, s: RegistrySession, path: string, desc: Descriptor, diffId: string, ch: ProgressChannel, signal: AbortSignal): Promise<StagedIngest> {
+  const id = shortId(desc.digest);
+  const blob = new BlobStream(desc);
+  const dl = new Throttle();
+  const downloaded = blob.download(s, path, {
+    onBytes: (cur, total) => { if (dl.ready(cur === total)) ch.push(layerProgress(id, 'Downloading', cur, total)); },
     onRetry: (secs) => ch.push(layerStatus(id, `Retrying in ${secs} second${secs === 1 ? '' : 's'}`)),
-  }, ctx.settings.attempts, ctx.settings.retryBaseMs, signal);
-  ch.push(layerStatus(id, 'Verifying Checksum'));
-  ch.push(layerStatus(id, 'Download complete'));
-}
-
-async function unpackOne(ctx: RegistryContext, sp: BlobSpool, parent: string | undefined, diffId: string, ch: ProgressChannel) {
-  const id = shortId(sp.desc.digest);
-  const t = new Throttle();
-  const total = sp.desc.size;
+  }, ctx.settings.attempts, ctx.settings.retryBaseMs, signal).then(() => {
+    ch.push(layerStatus(id, 'Verifying Checksum'));
+    ch.push(layerStatus(id, 'Download complete'));
+  });
   // "Extracting" only once the download completed: before that the download line is the one moving.
-  const reader = sp.reader((n) => { if (sp.done && t.ready(n === total)) ch.push(layerProgress(id, 'Extracting', n, total)); });
-  const tar = await decompress(reader);
-  const info = await ctx.images.ingestVerifiedLayer(parent, tar, diffId);
-  ch.push(layerStatus(id, 'Pull complete'));
-  return info;
+  const ex = new Throttle();
+  let consumed = 0;
+  const counted = blob.body.pipe(new Transform({
+    highWaterMark: 1 << 20,
+    transform(chunk: Buffer, _enc, cb) {
+      consumed += chunk.length;
+      if (blob.done && ex.ready(consumed === desc.size)) ch.push(layerProgress(id, 'Extracting', consumed, desc.size));
+      cb(null, chunk);
+    },
+  }));
+  blob.body.on('error', (e) => counted.destroy(e));
+  counted.on('error', () => undefined);
+  const unpacked = (async () => ctx.images.stageVerifiedLayer(await decompress(counted, { size: desc.size }), diffId))();
+  const [d, u] = await Promise.allSettled([downloaded, unpacked]);
+  // The download's error first: a blob that fails its digest usually fails to unpack as well.
+  if (d.status === 'rejected') {
+    if (u.status === 'fulfilled') await ctx.images.discardStagedLayer(u.value);
+    throw d.reason;
+  }
+  if (u.status === 'rejected') throw u.reason;
+  return u.value;
 }
 
 /** Runs `fn` over items with at most `limit` at a time; `onQueued` for each item that has to wait. */

@@ -1,9 +1,30 @@
 // Transparent decompression of layer and import streams, detected by magic bytes like Docker's
-// archive.DecompressStream: gzip in-process (zlib), bzip2/xz/zstd through the system tools (sys/exec).
+// archive.DecompressStream: gzip in-process (zlib), or for big streams through ISA-L's igzip when installed
+// (dockerd uses unpigz the same way); bzip2/xz/zstd through the system tools (sys/exec).
 import { PassThrough, Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InvalidParameter } from '../errors.js';
-import { start } from '../sys/index.js';
+import { start, which } from '../sys/index.js';
+
+/** Gzip streams at least this big go through igzip: below it, starting a process costs more than it saves. */
+const EXTERNAL_GZIP_MIN = 2 << 20;
+
+let igzip: boolean | undefined;
+/**
+ * ISA-L's igzip inflates 3-6 times faster than zlib (100 MB of a pushed layer: 0.07 s against 0.38 s), and in
+ * its own process, off the daemon's event loop. WHARF_DISABLE_IGZIP=1 keeps zlib (like MOBY_DISABLE_PIGZ).
+ */
+function haveIgzip(): boolean {
+  if (igzip === undefined) {
+    try { igzip = !process.env.WHARF_DISABLE_IGZIP && !!which('igzip'); } catch { igzip = false; }
+  }
+  return igzip;
+}
+
+export interface DecompressOptions {
+  /** The compressed size when known (a registry blob's): big gzip streams are inflated by igzip. */
+  size?: number;
+}
 
 export type Compression = 'none' | 'gzip' | 'bzip2' | 'xz' | 'zstd';
 
@@ -16,35 +37,55 @@ export function detectCompression(head: Buffer): Compression {
 }
 
 /** Returns a stream of the decompressed bytes of `input` (which is passed through when not compressed). */
-export async function decompress(input: Readable): Promise<Readable> {
-  const it = input[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  let head = Buffer.alloc(0);
-  let ended = false;
-  while (head.length < 6) {
-    const r = await it.next();
-    if (r.done) { ended = true; break; }
-    head = Buffer.concat([head, Buffer.from(r.value)]);
-  }
-  const rest = Readable.from((async function* () {
-    if (head.length > 0) yield head;
-    while (!ended) {
-      const r = await it.next();
-      if (r.done) return;
-      yield Buffer.from(r.value);
-    }
-  })(), { objectMode: false });
+export async function decompress(input: Readable, opts: DecompressOptions = {}): Promise<Readable> {
+  const { head, stream } = await peek(input, 6);
   const kind = detectCompression(head);
-  if (kind === 'none') return rest;
+  if (kind === 'none') return stream;
   if (kind === 'gzip') {
+    if ((opts.size ?? 0) >= EXTERNAL_GZIP_MIN && haveIgzip()) return throughTool(stream, 'igzip');
     const gunzip = createGunzip();
-    pipeline(rest, gunzip, () => undefined);
+    pipeline(stream, gunzip, () => undefined);
     return gunzip;
   }
-  return throughTool(rest, kind === 'bzip2' ? 'bzip2' : kind === 'xz' ? 'xz' : 'zstd');
+  return throughTool(stream, kind === 'bzip2' ? 'bzip2' : kind === 'xz' ? 'xz' : 'zstd');
+}
+
+/**
+ * The first `n` bytes of `input` (fewer if it is shorter) and a stream of all of it. Reads chunk by chunk
+ * ('data'): an async iterator would concatenate (copy) whatever is buffered at each step.
+ */
+async function peek(input: Readable, n: number): Promise<{ head: Buffer; stream: Readable }> {
+  const parts: Buffer[] = [];
+  let len = 0;
+  let ended = false;
+  while (len < n && !ended) {
+    if (input.errored) throw input.errored;
+    if (input.readableEnded) { ended = true; break; }
+    const c = await new Promise<Buffer | null>((resolve, reject) => {
+      const cleanup = () => { input.off('data', onData); input.off('end', onEnd); input.off('error', onError); };
+      const onData = (b: Buffer | string) => { cleanup(); input.pause(); resolve(typeof b === 'string' ? Buffer.from(b) : b); };
+      const onEnd = () => { cleanup(); resolve(null); };
+      const onError = (err: Error) => { cleanup(); reject(err); };
+      input.on('data', onData);
+      input.once('end', onEnd);
+      input.once('error', onError);
+      input.resume(); // a stream paused by the previous round does not flow again on its own
+    });
+    if (c === null) ended = true;
+    else { parts.push(c); len += c.length; }
+  }
+  // What was read goes first into a PassThrough the rest is piped into (pipe also ends it when `input`
+  // already ended).
+  const out = new PassThrough({ highWaterMark: 1 << 20 });
+  for (const p of parts) out.write(p);
+  input.on('error', (err) => out.destroy(err));
+  input.pipe(out);
+  return { head: (parts.length === 1 ? parts[0]! : Buffer.concat(parts)).subarray(0, n), stream: out };
 }
 
 /** Pipes through `<tool> -dc`; the output ends only after the tool exited 0, so corrupt input is an error. */
 function throughTool(input: Readable, tool: string): Readable {
+  // -dc: igzip accepts it like gzip (and, as unpigz, ignores trailing garbage; the diffID covers the output).
   const child = start([tool, '-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const out = new PassThrough();
   let stderr = '';

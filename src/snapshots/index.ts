@@ -5,4 +5,4 @@ export { chainId, chainIds } from './digest.js';
 export { decompress, detectCompression } from './decompress.js';
 export type { Compression } from './decompress.js';
 export { unpackTar } from './unpack.js';
-export type { Change, GraphDriverInfo, LayerInfo, SnapshotMounts } from './types.js';
+export type { Change, GraphDriverInfo, LayerInfo, SnapshotMounts, StagedLayer } from './types.js';

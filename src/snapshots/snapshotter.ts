@@ -9,7 +9,7 @@ import { KeyedMutex, fsyncDir, layout, readJson, writeJsonAtomic } from '../stor
 import { native, warn } from '../sys/index.js';
 import { chainId as computeChainId, hexOf } from './digest.js';
 import { changes, diffTar, dirSize } from './diff.js';
-import type { Change, GraphDriverInfo, LayerInfo, SnapshotMounts } from './types.js';
+import type { Change, GraphDriverInfo, LayerInfo, SnapshotMounts, StagedLayer } from './types.js';
 import { unpackTar } from './unpack.js';
 
 interface ActiveRecord { key: string; parent: string | undefined; init?: boolean; mountedAt?: string }
@@ -76,6 +76,50 @@ export class Snapshotter {
       }
     });
   }
+
+  /**
+   * Unpacks `tar` into a fresh temp dir that is not a layer yet: a pull unpacks its layers side by side
+   * (none needs its parent on disk) and publishes them in order with commitStaged. Hostile archives throw
+   * InvalidParameter and leave nothing behind. Nothing is synced here (see commitStaged).
+   */
+  async stageLayer(tar: Readable): Promise<StagedLayer> {
+    const dir = join(layout.snapshotsTmpDir(this.dataRoot), randomBytes(8).toString('hex'));
+    try {
+      await mkdir(join(dir, 'diff'), { recursive: true, mode: 0o755 });
+      await unpackTar(tar, join(dir, 'diff'));
+      return { dir, size: await dirSize(join(dir, 'diff')) };
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /**
+   * Publishes a staged layer as chainID(parent, diffId) (the caller verified that its tar hashes to diffId)
+   * and has made its files durable, e.g. with one syncFilesystem for everything it wrote); a layer already
+   * present is kept and the staged copy dropped.
+   */
+  async commitStaged(parent: string | undefined, diffId: string, staged: StagedLayer): Promise<LayerInfo> {
+    if (parent && !this.layers.has(parent)) throw new NotFound(`parent layer ${parent} does not exist`);
+    const id = computeChainId(parent, diffId);
+    return this.locks.run(`layer:${id}`, async () => {
+      const have = this.layers.get(id);
+      if (have) { await this.discardStaged(staged); return have; }
+      try {
+        const info: LayerInfo = { chainId: id, diffId, parent, size: staged.size };
+        await writeJsonAtomic(join(staged.dir, 'layer.json'), info);
+        await rename(staged.dir, layout.layerDir(this.dataRoot, hexOf(id)));
+        await fsyncDir(layout.layersDir(this.dataRoot));
+        this.layers.set(id, info);
+        return info;
+      } catch (err) {
+        await this.discardStaged(staged);
+        throw err;
+      }
+    });
+  }
+
+  async discardStaged(staged: StagedLayer): Promise<void> { await rm(staged.dir, { recursive: true, force: true }); }
 
   /** The diff dirs of a chain, top-most first (overlayfs lowerdir order). */
   lowerdirs(chainId: string | undefined): string[] {

@@ -3,7 +3,8 @@
 // Lifecycle of a layer (committed, read-only):
 //   applyLayer(parent, diffID, tar) -> unpacked into snapshots/tmp/<random>/diff, layer.json written, then
 //   renamed to snapshots/layers/<chainIdHex> (the rename is the commit: a crash before it leaves only tmp/
-//   leftovers, swept at open) -> shared by every image and container above it -> pruneLayers() removes it
+//   leftovers, swept at open); or stageLayer(tar) (unpacked, not yet a layer) then commitStaged(parent,
+//   diffID, staged) for imports that unpack several layers at once -> shared by every image and container above it -> pruneLayers() removes it
 //   once no image keeps it and no active snapshot sits on it.
 // Lifecycle of an active snapshot (a container's writable layer):
 //   prepare(key, parentChainId) -> active/<key>/{upper,work} -> mount(key, target) / unmount(key) (any number
@@ -19,6 +20,12 @@ export interface LayerInfo {
   /** chainID of the layer below, undefined for a base layer. */
   parent: string | undefined;
   /** Bytes of the unpacked layer (Docker's Size: non-directory entries, hardlinks once). */
+  size: number;
+}
+
+/** A layer unpacked into snapshots/tmp/<random>/diff by stageLayer, not visible until commitStaged. */
+export interface StagedLayer {
+  dir: string;
   size: number;
 }
 
