@@ -11,6 +11,10 @@ import type { ContainerRecord } from './types.js';
 export class ContainerStore {
   private readonly byId = new Map<string, ContainerRecord>();
   private readonly byName = new Map<string, string>();
+  /** Per container, the last record write asked for: writes go out in order, and delete() waits for them. */
+  private readonly writes = new Map<string, Promise<void>>();
+  /** Records dropped by forget()/delete(): a write still in flight must not bring them back. */
+  private readonly gone = new WeakSet<ContainerRecord>();
 
   private constructor(readonly root: string) {}
 
@@ -75,20 +79,35 @@ export class ContainerStore {
     return rec;
   }
 
-  async save(rec: ContainerRecord): Promise<void> {
-    await mkdir(this.dir(rec.Id), { recursive: true, mode: 0o710 });
-    await writeJsonAtomic(join(this.dir(rec.Id), 'config.v2.json'), rec);
-    this.byId.set(rec.Id, rec);
-    this.byName.set(rec.Name, rec.Id);
+  /**
+   * Writes the record (temp, fsync, rename) after any earlier write of the same container, then makes it
+   * findable. A caller may leave the promise for later: the next save or delete of that container still
+   * comes after it on disk.
+   */
+  save(rec: ContainerRecord): Promise<void> {
+    const prev = this.writes.get(rec.Id);
+    const write = async () => {
+      await mkdir(this.dir(rec.Id), { recursive: true, mode: 0o710 });
+      await writeJsonAtomic(join(this.dir(rec.Id), 'config.v2.json'), rec);
+      if (this.gone.has(rec)) return;
+      this.byId.set(rec.Id, rec);
+      this.byName.set(rec.Name, rec.Id);
+    };
+    const next = prev ? prev.catch(() => undefined).then(write) : write();
+    this.writes.set(rec.Id, next);
+    void next.catch(() => undefined).then(() => { if (this.writes.get(rec.Id) === next) this.writes.delete(rec.Id); });
+    return next;
   }
 
   async delete(rec: ContainerRecord): Promise<void> {
     this.forget(rec);
+    await this.writes.get(rec.Id)?.catch(() => undefined);
     await rm(this.dir(rec.Id), { recursive: true, force: true });
   }
 
   /** Drops the record from memory only (its name is free); its directory stays until delete(). */
   forget(rec: ContainerRecord): void {
+    this.gone.add(rec);
     this.byId.delete(rec.Id);
     if (this.byName.get(rec.Name) === rec.Id) this.byName.delete(rec.Name);
   }

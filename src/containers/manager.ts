@@ -141,6 +141,7 @@ export class ContainerManager {
    * RestartCount to 0 like dockerd's ResetRestartManager; without it, a restart policy's start.
    */
   private async startContainer(rec: ContainerRecord, reset: boolean): Promise<boolean> {
+    let saved: Promise<void> | undefined;
     const started = await this.locks.run(rec.Id, async () => {
       if (rec.State.Status === 'paused') throw new Conflict('cannot start a paused container, try unpause instead');
       if (rec.State.Status === 'running' || (reset && rec.State.Status === 'restarting')) throw new NotModified();
@@ -158,7 +159,11 @@ export class ContainerManager {
         const pid = await startProcess(this, rec, () => this.connectWaiting(rec.Id));
         rec.State = { ...rec.State, Status: 'running', Pid: pid, ExitCode: 0, Error: '', OOMKilled: false, StartedAt: nowNano(), FinishedAt: rec.State.FinishedAt };
         this.health?.start(rec, true);
-        await this.store.save(rec);
+        // The "running" record is written (fsync) outside the lock: a process that exits at once is handled
+        // meanwhile, and its record's next write still lands after this one (ContainerStore.save keeps the
+        // order). The start is answered once it is on disk, as before.
+        saved = this.store.save(rec);
+        saved.catch(() => undefined);
         this.emit(rec, 'start');
         return true;
       } catch (err) {
@@ -177,6 +182,7 @@ export class ContainerManager {
       throw err;
     });
     this.notify(rec);
+    await saved;
     return started;
   }
 
@@ -278,22 +284,27 @@ export class ContainerManager {
     const network = this.deps.network;
     const netDown = network ? network.teardown(rec.Id, released).catch((err) => warn('containers', `network teardown ${rec.Id}: ${err.message}`)) : undefined;
     void (netDown ?? Promise.resolve()).finally(released);
-    const done = this.locks.run(rec.Id, async () => {
-      await Promise.all([
-        this.deps.runtime.delete(rec.Id).catch((err) => { if (!isNotFound(err)) warn('containers', `runtime delete ${rec.Id}: ${err.message}`); }),
-        this.deps.snapshots.remove(rec.Id).catch((err) => warn('containers', `remove snapshot ${rec.Id}: ${err.message}`)),
-        netDown,
-      ]);
-      await network?.forget(rec.Id).catch((err) => warn('containers', `network cleanup ${rec.Id}: ${err.message}`));
-      await this.store.delete(rec);
-    }).catch((err) => warn('containers', `auto-remove ${rec.Id}: ${err.message}`));
+    let finish!: () => void;
+    const done = new Promise<void>((r) => { finish = r; });
     this.releasing.add(done);
-    void done.finally(() => this.releasing.delete(done));
+    void done.then(() => this.releasing.delete(done));
     await disconnected;
     // What the exit set off (stop's and kill's own events) comes first, as when the removal took longer.
     await new Promise((r) => setImmediate(r));
     this.emit(rec, 'destroy');
     this.notify(rec, true);
+    // The rest starts once the waiters' answers are out: starting `runc delete` blocks the event loop a moment.
+    setImmediate(() => {
+      void this.locks.run(rec.Id, async () => {
+        await Promise.all([
+          this.deps.runtime.delete(rec.Id).catch((err) => { if (!isNotFound(err)) warn('containers', `runtime delete ${rec.Id}: ${err.message}`); }),
+          this.deps.snapshots.remove(rec.Id).catch((err) => warn('containers', `remove snapshot ${rec.Id}: ${err.message}`)),
+          netDown,
+        ]);
+        await network?.forget(rec.Id).catch((err) => warn('containers', `network cleanup ${rec.Id}: ${err.message}`));
+        await this.store.delete(rec);
+      }).catch((err) => warn('containers', `auto-remove ${rec.Id}: ${err.message}`)).finally(finish);
+    });
   }
 
   /** Resolves once the releases of auto-removed containers started so far are done (see removeExited). */
