@@ -145,3 +145,20 @@ export function goJsonType(v: unknown): string {
   if (typeof v === 'object') return 'object';
   return typeof v; // string, number, boolean
 }
+
+/**
+ * An object's keys renamed to the Go struct fields they decode into: encoding/json matches a key to a field
+ * exactly or, failing that, case-insensitively (docker-py sends exec create's `detachKeys`). Keys that match
+ * no field are kept as they are.
+ */
+export function goFields(obj: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  const byLower = new Map(fields.map((f) => [f.toLowerCase(), f]));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    const field = fields.includes(k) ? k : byLower.get(k.toLowerCase()) ?? k;
+    // An exact key wins over a case-folded one for the same field, whatever their order.
+    if (field !== k && Object.prototype.hasOwnProperty.call(obj, field)) continue;
+    out[field] = v;
+  }
+  return out;
+}

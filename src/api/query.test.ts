@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeGoJson } from './go-json.js';
+import { decodeGoJson, goFields } from './go-json.js';
 import { Query, compareVersions, parseFilters } from './query.js';
 import { markPlainHijack } from './server.js';
 
@@ -51,4 +51,10 @@ test('plain attach/exec-start heads become upgrades; others are untouched', () =
   assert.equal(markPlainHijack(upgraded), upgraded);
   const other = Buffer.from('POST /containers/x/start HTTP/1.1\r\n\r\n');
   assert.equal(markPlainHijack(other), other);
+});
+
+test('goFields: keys match Go struct fields exactly or case-insensitively, exact keys first', () => {
+  assert.deepEqual(goFields({ detachKeys: 'ctrl-p', cmd: ['sh'], Other: 1 }, ['DetachKeys', 'Cmd']), { DetachKeys: 'ctrl-p', Cmd: ['sh'], Other: 1 });
+  assert.deepEqual(goFields({ tty: false, Tty: true }, ['Tty']), { Tty: true });
+  assert.deepEqual(goFields({ Tty: true, TTY: false }, ['Tty']), { Tty: true });
 });

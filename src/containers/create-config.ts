@@ -44,6 +44,23 @@ function isSet(v: unknown): boolean {
   return v !== undefined && v !== null;
 }
 
+/**
+ * The HostConfig a create body carries, read as dockerd's ContainerConfigWrapper does: the `HostConfig`
+ * object, or else HostConfig fields written at the top level of the body (the pre-1.12 form, which docker-py
+ * still uses for `runtime`); with both, a few top-level resource fields fill zero ones inside.
+ */
+export function hostConfigOfBody(body: Record<string, unknown>): Record<string, unknown> | undefined {
+  const known = new Set(Object.keys(defaultHostConfig()));
+  const top: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(body)) if (known.has(k) && k !== 'HostConfig') top[k] = v;
+  const inner = body.HostConfig as Record<string, unknown> | null | undefined;
+  if (inner === undefined || inner === null) return Object.keys(top).length ? top : undefined;
+  const merged = { ...inner };
+  for (const k of ['Memory', 'MemorySwap', 'CpuShares']) if (!merged[k] && top[k]) merged[k] = top[k];
+  if (!merged.CpusetCpus && typeof body.Cpuset === 'string' && body.Cpuset) merged.CpusetCpus = body.Cpuset;
+  return merged;
+}
+
 /** Merges the request's HostConfig over the defaults, keeping Docker's normalisations. */
 export function normalizeHostConfig(given: Record<string, unknown> | undefined, runtime: string): HostConfig {
   const hc = defaultHostConfig();

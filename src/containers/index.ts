@@ -13,6 +13,7 @@ export type { ImagePort, ImageInfo, SnapshotPort, RuntimePort, ExitStatus, LogEn
 export type { AttachOptions, Attachment } from './attach.js';
 export { top, parseTop } from './top.js';
 export { ExecManager } from './exec.js';
+export { linkNamesById } from './links.js';
 export { volumeUsers, mountsView } from './mounts.js';
 export { statPath, getArchive, putArchive, exportRootfs } from './archive.js';
 export type { PathStat, PutOptions } from './archive.js';

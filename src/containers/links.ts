@@ -88,3 +88,39 @@ export function linkEnv(linkName: string, ip: string, childEnv: string[], expose
   }
   return env;
 }
+
+/** The alias path of each recorded link ("/parent/alias") by the id of the container it points at: ps lists them as names. */
+export function linkNamesById(store: ContainerStore): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const parent of store.all()) {
+    for (const spec of (parent.HostConfig.Links as string[] | null) ?? []) {
+      const [childName, path] = spec.split(':');
+      if (!childName || !path?.startsWith('/')) continue; // endpoint links on user-defined networks
+      const child = store.find(childName);
+      if (!child) continue;
+      out.set(child.Id, [...(out.get(child.Id) ?? []), path]);
+    }
+  }
+  for (const names of out.values()) names.sort();
+  return out;
+}
+
+/**
+ * DELETE /containers/{parent}/{alias}?link=1 (dockerd's rmLink): the name must reach a container (a link
+ * name or, for the error, a plain name, whose "default link name" cannot go); the link leaves the parent's
+ * HostConfig.Links. Returns the parent to save.
+ */
+export function removeLink(store: ContainerStore, name: string): ContainerRecord {
+  const full = name.startsWith('/') ? name : `/${name}`;
+  const slash = full.lastIndexOf('/');
+  const parentName = full.slice(0, slash);
+  const parent = parentName ? store.find(parentName) : undefined;
+  const links = (parent?.HostConfig.Links as string[] | null) ?? [];
+  const index = links.findIndex((spec) => spec.split(':')[1] === full);
+  if (!parent || index < 0) {
+    if (store.find(full) && !parentName) throw new SystemError('Conflict, cannot remove the default link name of the container');
+    throw new NotFound(`No such container: ${name}`);
+  }
+  parent.HostConfig.Links = links.filter((_, i) => i !== index);
+  return parent;
+}

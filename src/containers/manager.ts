@@ -7,7 +7,7 @@ import type { EventBus } from '../events/index.js';
 import { KeyedMutex } from '../store/index.js';
 import { warn } from '../sys/index.js';
 import type { ContainerStore } from './container-store.js';
-import { commandOf, mergeConfig, normalizeHostConfig, withRuntime } from './create-config.js';
+import { commandOf, hostConfigOfBody, mergeConfig, normalizeHostConfig, withRuntime } from './create-config.js';
 import { generateId, generateName, validateName } from './names.js';
 import type { ExitStatus, ImagePort, LogEntry, LogOptions, RuntimePort, SnapshotPort } from './ports.js';
 import { startProcess } from './start.js';
@@ -19,7 +19,7 @@ import { ZERO_TIME } from './types.js';
 import type { VolumeStore } from '../volumes/index.js';
 import { createVolumes, planMounts, releaseMounts, removeAnonymousVolumes } from './mounts.js';
 import type { NetworkManager } from '../network/index.js';
-import { recordLinks } from './links.js';
+import { recordLinks, removeLink } from './links.js';
 
 export interface ManagerDeps {
   store: ContainerStore;
@@ -97,7 +97,7 @@ export class ContainerManager {
     if (!given.Image) throw new InvalidParameter('No image was specified'); // dockerd: "config cannot be empty"-style 400
     const image = await this.deps.images.lookup(given.Image);
     const id = generateId();
-    const hostConfig = normalizeHostConfig(given.HostConfig, this.deps.runtimeName);
+    const hostConfig = normalizeHostConfig(hostConfigOfBody(body), this.deps.runtimeName);
     const config = mergeConfig(given, image.config, given.Image, id);
     const { path, args } = commandOf(config);
     const finalName = name ? validateName(name) : generateName((n) => this.store.nameTaken(n));
@@ -432,6 +432,11 @@ export class ContainerManager {
     this.store.releaseName(old);
     await this.deps.network?.renamed(rec.Id, name);
     this.emit(rec, 'rename', { oldName: old });
+  }
+
+  /** DELETE ...?link=1: drops the legacy link `ref` ("parent/alias") from its parent. */
+  async removeLink(ref: string): Promise<void> {
+    await this.store.save(removeLink(this.store, ref));
   }
 
   async remove(ref: string, opts: { force?: boolean; volumes?: boolean }): Promise<void> {

@@ -92,10 +92,11 @@ export function commandLine(rec: ContainerRecord): string {
   return `${rec.Path} ${rec.Args.map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}`;
 }
 
-export function summaryView(rec: ContainerRecord, imageName: string, net: NetworkView, sizes?: { rw: number; rootFs: number }): Record<string, unknown> {
+export function summaryView(rec: ContainerRecord, imageName: string, net: NetworkView, sizes?: { rw: number; rootFs: number }, linkNames: string[] = []): Record<string, unknown> {
   const view: Record<string, unknown> = {
     Id: rec.Id,
-    Names: [rec.Name],
+    // Its own name, then the links other containers reach it by ("/parent/alias"), as dockerd's ps.
+    Names: [rec.Name, ...linkNames],
     Image: imageName,
     ImageID: rec.Image,
     Command: commandLine(rec),

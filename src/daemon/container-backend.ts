@@ -2,7 +2,7 @@
 // ContainerManager call and the record into Docker's JSON view.
 import type { Readable } from 'node:stream';
 import type { ContainerBackend, JsonObject } from '../api/index.js';
-import { listContainers, inspectView, statsStream, summaryView, updateContainer, getArchive, putArchive, statPath, exportRootfs, type ContainerManager, type ContainerRecord } from '../containers/index.js';
+import { linkNamesById, listContainers, inspectView, statsStream, summaryView, updateContainer, getArchive, putArchive, statPath, exportRootfs, type ContainerManager, type ContainerRecord } from '../containers/index.js';
 import { Conflict, NotImplemented, isNotModified } from '../errors.js';
 import type { ImageStore } from '../images/index.js';
 import type { OciResources, Runtime } from '../runtime/index.js';
@@ -30,7 +30,8 @@ function tryGet(d: Pick<ContainerDeps, 'images'>, ref: string): { id: string } |
 
 /** ps's rows (newest first); /system/df reuses them with sizes, as dockerd's df lists containers with Size: true. */
 export function containerSummaries(d: Pick<ContainerDeps, 'containers' | 'images'>, list: ContainerRecord[], withSizes: boolean): Promise<Array<Record<string, unknown>>> {
-  return Promise.all(list.map(async (rec) => summaryView(rec, await imageName(d, rec), networkView(rec, d.containers.deps.network), withSizes ? await sizes(d, rec) : undefined)));
+  const links = linkNamesById(d.containers.store);
+  return Promise.all(list.map(async (rec) => summaryView(rec, await imageName(d, rec), networkView(rec, d.containers.deps.network), withSizes ? await sizes(d, rec) : undefined, links.get(rec.Id))));
 }
 
 export function containerBackend(d: ContainerDeps): Omit<ContainerBackend, 'createExec' | 'startExec' | 'resizeExec' | 'inspectExec'> {
@@ -58,7 +59,7 @@ export function containerBackend(d: ContainerDeps): Omit<ContainerBackend, 'crea
     async waitContainer(id, condition, ctx) {
       return { result: m.wait(id, condition, ctx.signal) };
     },
-    removeContainer(id, opts) { return m.remove(id, { force: opts.force, volumes: opts.v }); },
+    removeContainer(id, opts) { return opts.link ? m.removeLink(id) : m.remove(id, { force: opts.force, volumes: opts.v }); },
     renameContainer(id, name) { return m.rename(id, name); },
     pauseContainer(id) { return m.pause(id); },
     unpauseContainer(id) { return m.unpause(id); },

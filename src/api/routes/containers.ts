@@ -161,6 +161,12 @@ export const containerRoutes: Route[] = [
     await r.backend.removeContainer(id(r), opts, r.ctx);
     sendEmpty(r.res, 204);
   }),
+  // A legacy link's name has a slash in it ("parent/alias"): dockerd's route takes the whole rest of the path.
+  route('DELETE', '/containers/{name}/{alias}', async (r) => {
+    const opts = { force: r.query.bool('force'), v: r.query.bool('v'), link: r.query.bool('link') };
+    await r.backend.removeContainer(`${id(r)}/${r.params.alias!}`, opts, r.ctx);
+    sendEmpty(r.res, 204);
+  }),
   route('HEAD', '/containers/{name}/archive', async (r) => {
     const stat = await r.backend.headArchive(id(r), archivePath(r), r.ctx);
     r.res.writeHead(200, { 'X-Docker-Container-Path-Stat': statHeader(stat), 'Content-Type': 'application/json' });

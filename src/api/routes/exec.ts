@@ -5,6 +5,10 @@ import { decodeObject, hijackRoute, route, type HijackRequest, type Route } from
 import { sendEmpty, sendJson } from '../response.js';
 import type { Query } from '../query.js';
 import type { AttachOptions } from '../backend.js';
+import { goFields } from '../go-json.js';
+
+/** types.ExecConfig's fields (API 1.41). */
+const EXEC_CONFIG_FIELDS = ['User', 'Privileged', 'Tty', 'ConsoleSize', 'AttachStdin', 'AttachStderr', 'AttachStdout', 'Detach', 'DetachKeys', 'Env', 'WorkingDir', 'Cmd'];
 
 /** The attach query both attach routes read. */
 function attachOptions(q: Query): AttachOptions {
@@ -48,7 +52,7 @@ function versionAtLeast(v: string, major: number, minor: number): boolean {
 }
 
 async function execStart(r: HijackRequest): Promise<void> {
-  const body = decodeObject(await r.hijack.body(), true);
+  const body = goFields(decodeObject(await r.hijack.body(), true), ['Detach', 'Tty', 'ConsoleSize']);
   if (body.Detach !== undefined && typeof body.Detach !== 'boolean') throw new InvalidParameter('json: cannot unmarshal into Go struct field ExecStartCheck.Detach of type bool');
   // dockerd sends its hijack reply before the process starts: output that followed the reply head in the
   // same read would be lost to clients that read the head buffered and then the raw socket (docker-py).
@@ -80,7 +84,7 @@ export const execRoutes: Route[] = [
   hijackRoute('GET', '/containers/{name}/attach/ws', attachWebSocket),
   hijackRoute('POST', '/exec/{name}/start', execStart),
   route('POST', '/containers/{name}/exec', async (r) => {
-    const body = await r.json(true);
+    const body = goFields(await r.json(true), EXEC_CONFIG_FIELDS);
     sendJson(r.res, 201, await r.backend.createExec(r.params.name!, body, r.ctx));
   }),
   route('POST', '/exec/{name}/resize', async (r) => {

@@ -164,4 +164,12 @@ test('--add-host with host-gateway and legacy --link: hosts lines and variables 
   assert.match(stopped.stderr, new RegExp(`Cannot link to a non running container: /db-${tag} AS /app-${tag}/data`));
   const missing = d.wharf(['create', '--link', 'nosuch-x:y', 'busybox']);
   assert.match(missing.stderr, /could not get container for nosuch-x: No such container: nosuch-x/);
+  // ps lists a linked container under its link name too; `rm --link` drops the link, as dockerd.
+  const names = () => ok(d.docker(['ps', '-a', '--no-trunc', '--filter', `name=db-${tag}`, '--format', '{{.Names}}'])).trim();
+  assert.equal(names(), `db-${tag},app-${tag}/data`);
+  assert.equal(ok(d.docker(['rm', '--link', `app-${tag}/data`])), `app-${tag}/data\n`);
+  assert.equal(names(), `db-${tag}`);
+  assert.equal(ok(d.wharf(['inspect', '-f', '{{json .HostConfig.Links}}', `app-${tag}`])).trim(), '[]');
+  assert.equal(d.docker(['rm', '--link', `app-${tag}/data`]).stderr, `Error response from daemon: No such container: app-${tag}/data\n`);
+  assert.equal(d.docker(['rm', '--link', `db-${tag}`]).stderr, 'Error response from daemon: Conflict, cannot remove the default link name of the container\n');
 });
