@@ -3,7 +3,7 @@
 // exactly as docker does ("Error response from daemon: No such container: web").
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import {
   Conflict, Forbidden, InvalidParameter, NotFound, NotImplemented, NotModified, SystemError, Unauthorized,
   Unavailable, type WharfError,
@@ -144,7 +144,10 @@ export class Transport {
       const body = opts.body;
       if (body === undefined) req.end();
       else if (Buffer.isBuffer(body)) req.end(body);
-      else if (isStream(body)) { body.on('error', (e) => req.destroy(e)); body.pipe(req); }
+      else if (isStream(body) && typeof (body as { writeTo?: unknown }).writeTo === 'function') {
+        // A source that fills its own reused buffers (the build context tar).
+        (body as unknown as { writeTo(w: Writable): Promise<void> }).writeTo(req).catch((e: Error) => req.destroy(e));
+      } else if (isStream(body)) { body.on('error', (e) => req.destroy(e)); body.pipe(req); }
       else req.end(JSON.stringify(body));
     });
     if ((res.statusCode ?? 500) >= 400) await throwForStatus(res);

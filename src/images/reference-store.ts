@@ -25,6 +25,7 @@ export class ReferenceStore {
   async set(ref: Reference, id: string): Promise<string | undefined> {
     const key = familiarString(ref);
     const old = this.refs.get(key);
+    if (old === id) return old;
     this.refs.set(key, id);
     await this.save();
     return old;

@@ -52,7 +52,12 @@ export class Builder {
         const code = err instanceof BuildStepError ? err.code : undefined;
         q.push({ errorDetail: code !== undefined ? { code, message: err.message } : { message: err.message }, error: err.message });
       },
-    ).finally(async () => { await this.cache.flush().catch(() => undefined); await ctx.close(); q.end(); });
+    ).finally(async () => {
+      await this.cache.flush().catch(() => undefined);
+      // The client has all it needs once the cache is on disk; the context file goes after the reply ends.
+      q.end();
+      await ctx.close().catch(() => undefined);
+    });
     return q;
   }
 

@@ -2,13 +2,13 @@
 // headers are parsed into an index (name -> header fields and data offset). Nothing is unpacked: a build
 // whose COPY steps all hit the cache never creates a file, and a COPY that misses reads the bytes it needs
 // straight from the tar. Checksums are Docker's (pkg/tarsum Version1, as builder/remotecontext/archive.go
-// computes them while untarring), taken lazily and only for the entries a COPY/ADD names.
+// computes them while untarring), only for the entries a COPY/ADD names: taken as the bytes stream in for
+// the files under the Dockerfile's COPY/ADD sources (EagerSelector), later from the file for any other.
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readSync, writevSync } from 'node:fs';
 import { posix } from 'node:path';
 import { Writable, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import { InvalidParameter } from '../../errors.js';
 
 export type EntryKind = 'file' | 'dir' | 'symlink' | 'link' | 'other';
@@ -37,6 +37,14 @@ export interface CtxEntry {
   sum?: string;
 }
 
+export interface ReceiveOptions {
+  /** The tar: `head` (when given) then the rest of the stream. */
+  head?: Buffer;
+  rest: Readable;
+  /** The Dockerfile's clean name, and what to make of its text (an EagerSelector for the files after it). */
+  dockerfile?: { name: string; select(text: string): EagerSelector | undefined };
+}
+
 const BLOCK = 512;
 
 function cleanName(raw: string): string {
@@ -56,8 +64,17 @@ function num(b: Buffer, start: number, len: number): number {
     for (let i = 1; i < len; i++) v = v * 256 + b[start + i]!;
     return v;
   }
-  const s = b.toString('latin1', start, start + len).replace(/\0.*$/s, '').trim();
-  return s ? parseInt(s, 8) : 0;
+  // Octal digits, leading spaces allowed, ended by NUL or space.
+  let v = 0;
+  let i = start;
+  const end = start + len;
+  while (i < end && b[i] === 0x20) i++;
+  for (; i < end; i++) {
+    const c = b[i]!;
+    if (c < 0x30 || c > 0x37) break;
+    v = v * 8 + (c - 0x30);
+  }
+  return v;
 }
 
 function paxRecords(data: Buffer): Map<string, string> {
@@ -78,25 +95,73 @@ function paxRecords(data: Buffer): Map<string, string> {
 
 const KINDS: Record<string, EntryKind> = { '0': 'file', '\0': 'file', '7': 'file', '5': 'dir', '2': 'symlink', '1': 'link' };
 
-/** Parses the tar stream as it passes through to `file`; returns the index. */
+const ZERO_BLOCK = Buffer.alloc(BLOCK);
+const WRITE_BATCH = 1 << 20;
+
+/** tarsum v1's header part for an entry (pkg/tarsum's v1TarHeaderSelect: no mtime, xattrs sorted). */
+export function sumHeader(e: CtxEntry): string {
+  let s = `name${e.rawName}mode${e.mode}uid${e.uid}gid${e.gid}size${e.size}typeflag${e.typeflag}linkname${e.linkname}unamegnamedevmajor${e.devmajor}devminor${e.devminor}`;
+  for (const [k, v] of e.xattrs ?? []) s += `${k}${v}`;
+  return s;
+}
+
+/**
+ * Which regular files to checksum while they stream in: the ones under a path some COPY/ADD of the
+ * Dockerfile names (read from the stream itself: docker's client and ours send the Dockerfile before the
+ * other files when its name sorts first, as "Dockerfile" does). Files before the Dockerfile, and files no
+ * COPY names, are hashed later only if a step reads them (ContextIndex.sums).
+ */
+export type EagerSelector = (name: string) => boolean;
+
+/** Parses the tar stream as it passes through to `file` (batched synchronous writes); returns the index. */
 class TarIndexer extends Writable {
   readonly entries = new Map<string, CtxEntry>();
   private pos = 0;
-  private head = Buffer.alloc(0);
+  private readonly headBuf = Buffer.alloc(BLOCK);
+  private headLen = 0;
+  /** Bytes of the current entry still to pass (data and padding), and of its data alone. */
   private skip = 0;
-  private collect?: { type: string; buf: Buffer[]; left: number; pad: number };
+  private dataLeft = 0;
+  private onData?: (b: Buffer) => void;
+  private onDone?: () => void;
   private pax?: Map<string, string>;
   private longName?: string;
   private longLink?: string;
   private ended = false;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private written = 0;
+  private eager?: EagerSelector;
 
-  constructor(private readonly fd: import('node:fs/promises').FileHandle) { super({ highWaterMark: 1 << 20 }); }
+  constructor(private readonly fd: number, private readonly opts: ReceiveOptions) { super({ highWaterMark: 1 << 20 }); }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    try { this.parse(chunk); } catch (err) { cb(err as Error); return; }
-    const at = this.pos;
-    this.pos += chunk.length;
-    this.fd.write(chunk, 0, chunk.length, at).then(() => cb(), cb);
+    try {
+      this.parse(chunk);
+      this.pos += chunk.length;
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      if (this.pendingBytes >= WRITE_BATCH) this.flush();
+    } catch (err) { cb(err as Error); return; }
+    cb();
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    try { this.flush(); } catch (err) { cb(err as Error); return; }
+    cb();
+  }
+
+  /** One writev per MiB instead of a thread-pool round trip per socket read. */
+  private flush(): void {
+    let bufs = this.pending;
+    this.pending = []; this.pendingBytes = 0;
+    while (bufs.length) {
+      let n = writevSync(this.fd, bufs, this.written);
+      if (n <= 0) throw new Error('short write of the build context');
+      this.written += n;
+      while (bufs.length && n >= bufs[0]!.length) { n -= bufs[0]!.length; bufs.shift(); }
+      if (n > 0) bufs = [bufs[0]!.subarray(n), ...bufs.slice(1)];
+    }
   }
 
   private parse(chunk: Buffer): void {
@@ -104,35 +169,50 @@ class TarIndexer extends Writable {
     while (i < chunk.length && !this.ended) {
       if (this.skip > 0) {
         const n = Math.min(this.skip, chunk.length - i);
-        if (this.collect && this.collect.left > 0) {
-          const take = Math.min(n, this.collect.left);
-          this.collect.buf.push(chunk.subarray(i, i + take));
-          this.collect.left -= take;
+        if (this.dataLeft > 0) {
+          const take = Math.min(n, this.dataLeft);
+          this.onData?.(chunk.subarray(i, i + take));
+          this.dataLeft -= take;
+          if (this.dataLeft === 0) this.entryDone();
         }
         this.skip -= n; i += n;
-        if (this.skip === 0 && this.collect) this.finishMeta();
         continue;
       }
-      const need = BLOCK - this.head.length;
-      const take = Math.min(need, chunk.length - i);
-      this.head = this.head.length ? Buffer.concat([this.head, chunk.subarray(i, i + take)]) : Buffer.from(chunk.subarray(i, i + take));
-      i += take;
-      if (this.head.length < BLOCK) continue;
-      const h = this.head;
-      this.head = Buffer.alloc(0);
-      this.header(h, this.pos + i);
+      if (this.headLen === 0 && chunk.length - i >= BLOCK) {
+        i += BLOCK;
+        this.header(chunk.subarray(i - BLOCK, i), this.pos + i);
+        continue;
+      }
+      const take = Math.min(BLOCK - this.headLen, chunk.length - i);
+      chunk.copy(this.headBuf, this.headLen, i, i + take);
+      this.headLen += take; i += take;
+      if (this.headLen < BLOCK) continue;
+      this.headLen = 0;
+      this.header(this.headBuf, this.pos + i);
     }
   }
 
+  private entryDone(): void {
+    const done = this.onDone;
+    this.onData = undefined; this.onDone = undefined;
+    done?.();
+  }
+
+  /** The next `size` data bytes (then padding to a block) go to onData, then onDone runs. */
+  private expect(size: number, onData?: (b: Buffer) => void, onDone?: () => void): void {
+    this.skip = Math.ceil(size / BLOCK) * BLOCK;
+    this.dataLeft = size;
+    this.onData = onData; this.onDone = onDone;
+    if (size === 0) this.entryDone();
+  }
+
   private header(h: Buffer, dataAt: number): void {
-    if (h.every((b) => b === 0)) { this.ended = true; return; }
+    if (h[0] === 0 && h.equals(ZERO_BLOCK)) { this.ended = true; return; }
     const typeflag = String.fromCharCode(h[156]!);
     let size = num(h, 124, 12);
-    const padded = Math.ceil(size / BLOCK) * BLOCK;
     if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
-      this.collect = { type: typeflag, buf: [], left: size, pad: padded };
-      this.skip = padded;
-      if (padded === 0) this.finishMeta();
+      const buf: Buffer[] = [];
+      this.expect(size, (b) => buf.push(b), () => this.finishMeta(typeflag, Buffer.concat(buf)));
       return;
     }
     const magic = h.toString('latin1', 257, 262);
@@ -165,16 +245,23 @@ class TarIndexer extends Writable {
     };
     this.entries.set(name, e);
     // Data of non-regular entries (hardlinks carry none) is skipped too.
-    this.skip = Math.ceil(size / BLOCK) * BLOCK;
+    if (e.kind !== 'file') { this.expect(size); return; }
+    const df = this.opts.dockerfile;
+    const isDockerfile = df !== undefined && name === df.name && size <= 1 << 20 && this.eager === undefined;
+    // Checksummed as it passes (when a COPY may want it): ready when the upload ends.
+    const hash = this.eager?.(name) ? createHash('sha256').update(sumHeader(e)) : undefined;
+    if (!isDockerfile && !hash) { this.expect(size); return; }
+    const text: Buffer[] = [];
+    this.expect(size, (b) => { if (isDockerfile) text.push(b); hash?.update(b); }, () => {
+      if (isDockerfile) this.eager = df.select(Buffer.concat(text).toString('utf8'));
+      if (hash) e.sum = hash.digest('hex');
+    });
   }
 
-  private finishMeta(): void {
-    const c = this.collect!;
-    this.collect = undefined;
-    const data = Buffer.concat(c.buf);
-    if (c.type === 'x') this.pax = paxRecords(data);
-    else if (c.type === 'L') this.longName = data.toString('utf8').replace(/\0.*$/s, '');
-    else if (c.type === 'K') this.longLink = data.toString('utf8').replace(/\0.*$/s, '');
+  private finishMeta(type: string, data: Buffer): void {
+    if (type === 'x') this.pax = paxRecords(data);
+    else if (type === 'L') this.longName = data.toString('utf8').replace(/\0.*$/s, '');
+    else if (type === 'K') this.longLink = data.toString('utf8').replace(/\0.*$/s, '');
   }
 }
 
@@ -183,12 +270,13 @@ export class ContextIndex {
   private shared?: RangeReader;
   private constructor(readonly file: string, readonly entries: Map<string, CtxEntry>) {}
 
-  /** Streams `tar` into `file` and indexes it. */
-  static async receive(tar: Readable, file: string): Promise<ContextIndex> {
-    const fh = await open(file, 'wx', 0o600);
+  /** Streams the tar into `file` and indexes it. */
+  static async receive(file: string, opts: ReceiveOptions): Promise<ContextIndex> {
+    const fd = openSync(file, 'wx', 0o600);
     try {
-      const ix = new TarIndexer(fh);
-      await pipeline(tar, ix);
+      const ix = new TarIndexer(fd, opts);
+      if (opts.head) ix.write(opts.head);
+      if (opts.rest.readableEnded) { ix.end(); await finished(ix); } else await pipeline(opts.rest, ix);
       const entries = ix.entries;
       // Parents implied by deeper names exist as 0755 directories, as dockerd's untar creates them.
       for (const name of [...entries.keys()]) {
@@ -199,7 +287,7 @@ export class ContextIndex {
       if (!entries.has('')) entries.set('', { name: '', rawName: '', kind: 'dir', typeflag: '5', mode: 0o40755, uid: 0, gid: 0, size: 0, mtime: 0, linkname: '', devmajor: 0, devminor: 0, offset: 0, implied: true });
       return new ContextIndex(file, entries);
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
   }
 
@@ -280,9 +368,7 @@ export class ContextIndex {
     try {
       for (const e of todo) {
         if (e.implied) { e.sum = e.name; continue; }
-        const h = createHash('sha256');
-        h.update(`name${e.rawName}mode${e.mode}uid${e.uid}gid${e.gid}size${e.size}typeflag${e.typeflag}linkname${e.linkname}unamegnamedevmajor${e.devmajor}devminor${e.devminor}`);
-        for (const [k, v] of e.xattrs ?? []) h.update(`${k}${v}`);
+        const h = createHash('sha256').update(sumHeader(e));
         if (e.kind === 'file' && e.size > 0) await reader.feed(e.offset, e.size, (b) => h.update(b));
         e.sum = h.digest('hex');
       }

@@ -3,12 +3,14 @@
 // the way dockerd's remotecontext does (the Dockerfile and .dockerignore are read first and dropped afterwards
 // if the patterns exclude them).
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { join, posix } from 'node:path';
+import { Readable } from 'node:stream';
 import { InvalidParameter, SystemError } from '../../errors.js';
-import { decompress } from '../../snapshots/index.js';
+import { decompress, detectCompression } from '../../snapshots/index.js';
 import { IgnoreMatcher, readIgnoreFile } from '../../units/index.js';
-import { ContextIndex } from './context-index.js';
+import { ContextIndex, type EagerSelector } from './context-index.js';
+import { instructionsFromAst } from '../parser/instructions.js';
+import { parseDockerfile } from '../parser/parser.js';
 
 export interface BuildContext {
   index: ContextIndex;
@@ -25,7 +27,8 @@ export async function receiveContext(tmpRoot: string, body: Readable, dockerfile
   let index: ContextIndex | undefined;
   const close = () => { index?.close(); return rm(dir, { recursive: true, force: true }); };
   try {
-    const ix = await ContextIndex.receive(await decompress(body), join(dir, 'context.tar'));
+    const dfName = posix.normalize(`/${dockerfile || 'Dockerfile'}`).slice(1);
+    const ix = await ContextIndex.receive(join(dir, 'context.tar'), { ...(await plainOrDecompressed(body)), dockerfile: { name: dfName, select: copySelector } });
     index = ix;
     const name = dockerfile || 'Dockerfile';
     const read = (n: string): string | undefined => {
@@ -43,6 +46,25 @@ export async function receiveContext(tmpRoot: string, body: Readable, dockerfile
     if (err instanceof InvalidParameter || err instanceof SystemError) throw err;
     throw new InvalidParameter(`failed to read the build context: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/**
+ * A plain tar (what both CLIs send) is read straight from the request, its first chunk handed over apart
+ * (decompress() re-chunks and copies every buffer). Compressed contexts go through decompress().
+ */
+async function plainOrDecompressed(body: Readable): Promise<{ head?: Buffer; rest: Readable }> {
+  const head = await new Promise<Buffer | null>((resolve, reject) => {
+    const done = (chunk: Buffer | null): void => {
+      body.pause();
+      body.off('data', done); body.off('end', ended); body.off('error', reject);
+      resolve(chunk);
+    };
+    const ended = (): void => done(null);
+    body.on('data', done); body.once('end', ended); body.once('error', reject);
+  });
+  if (head === null) return { rest: Readable.from([]) };
+  if (head.length >= 6 && detectCompression(head) === 'none') return { head, rest: body };
+  return { rest: await decompress(Readable.from((async function* () { yield head; if (!body.readableEnded) yield* body; })())) };
 }
 
 function applyDockerignore(index: ContextIndex): void {
@@ -65,4 +87,33 @@ function applyDockerignore(index: ContextIndex): void {
     }
   };
   walk('');
+}
+
+/**
+ * The context files worth checksumming while the upload streams (ContextIndex.receive): those under the
+ * literal part of each COPY/ADD source of the Dockerfile (not --from). A source with a variable may name
+ * anything: then every file is. Sources reached through symlinks, ONBUILD triggers of the base image and
+ * Dockerfiles that fail to parse are simply hashed later, when a step asks (the sums are the same).
+ */
+export function copySelector(text: string): EagerSelector | undefined {
+  let instructions;
+  try { instructions = instructionsFromAst(parseDockerfile(text).ast); } catch { return undefined; }
+  const prefixes = new Set<string>();
+  for (const ins of instructions) {
+    if (ins.kind !== 'copy' && ins.kind !== 'add') continue;
+    if (ins.kind === 'copy' && ins.from) continue;
+    for (const src of ins.sources) {
+      if (/^https?:\/\//.test(src)) continue;
+      if (/[$\\`]/.test(src)) return () => true;
+      const glob = src.search(/[*?[]/);
+      let lit = glob < 0 ? src : src.slice(0, glob);
+      if (glob >= 0) lit = lit.slice(0, lit.lastIndexOf('/') + 1);
+      const p = posix.normalize(`/${lit}`).slice(1).replace(/\/$/, '');
+      if (p === '') return () => true;
+      prefixes.add(p);
+    }
+  }
+  if (!prefixes.size) return undefined;
+  const list = [...prefixes];
+  return (name) => list.some((p) => name === p || (name.startsWith(p) && name[p.length] === '/'));
 }
