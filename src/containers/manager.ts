@@ -255,8 +255,8 @@ export class ContainerManager {
       return { restart, deferred };
     });
     if (!applied) return;
-    this.notify(rec, false, true);
     if (applied.deferred) { await this.removeExited(rec); return; }
+    this.notify(rec, false, true);
     if (applied.restart) { void this.restartAfterBackoff(rec); return; }
     if (rec.HostConfig.AutoRemove) {
       await this.remove(rec.Id, { force: true, volumes: true }).catch((err) => warn('containers', `auto-remove ${rec.Id}: ${err.message}`));
@@ -289,6 +289,8 @@ export class ContainerManager {
     this.releasing.add(done);
     void done.then(() => this.releasing.delete(done));
     await disconnected;
+    // dockerd's order: die, disconnect, then what waited for the exit (stop's "stop" event), then destroy.
+    this.notify(rec, false, true);
     // What the exit set off (stop's and kill's own events) comes first, as when the removal took longer.
     await new Promise((r) => setImmediate(r));
     this.emit(rec, 'destroy');

@@ -1,6 +1,6 @@
 // docker events against a real wharfd: a `run --rm` and image tag/untag/import appear in Docker's line
 // format and as `{{json .}}`, bounded by --since/--until. Sequences were checked against dockerd 20.10
-// (which also emits network connect/disconnect; wharf has no bridge networking yet).
+// (network connect/disconnect included).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestDaemon, ok, skipUnlessRoot } from '../../helpers/daemon.js';
@@ -68,4 +68,23 @@ test('exec events carry the exec ID and dockerd\'s "entrypoint args" text', { sk
   assert.deepEqual(events[2]!.Actor.Attributes, { execID: ids[0], exitCode: '3', image: 'evexec', name: 'ev-exec' });
   assert.deepEqual(events[3]!.Actor.Attributes, { execID: ids[3], image: 'evexec', name: 'ev-exec' });
   ok(d.wharf(['rm', '-f', 'ev-exec']));
+});
+
+test('run --rm and stop of an auto-remove container: dockerd 20.10\'s order, network events included', { skip: skipUnlessRoot }, async () => {
+  d.importBusybox('evorder:latest');
+  const since = now();
+  const runId = ok(d.docker(['run', '-d', '--rm', 'evorder', 'sleep', '30'])).trim();
+  ok(d.docker(['stop', '-t', '1', runId]));
+  ok(d.docker(['run', '--rm', '--name', 'ev-order', 'evorder', 'true']));
+  await new Promise((r) => setTimeout(r, 300));
+  const lines = ok(d.wharf(['events', '--since', since, '--until', now(), '--format', '{{.Type}}:{{.Action}}:{{.Actor.ID}}:{{index .Actor.Attributes "container"}}']))
+    .split('\n').filter(Boolean);
+  const of = (id: string) => lines.filter((l) => l.includes(id)).map((l) => l.split(':').slice(0, 2).join(':'));
+  // As dockerd 20.10 emits them (checked with the real dockerd): the exit, then the sandbox's release, then
+  // what waited for the exit (stop), then the removal.
+  assert.deepEqual(of(runId), ['container:create', 'network:connect', 'container:start', 'container:kill', 'container:kill',
+    'container:die', 'network:disconnect', 'container:stop', 'container:destroy']);
+  const id = lines.find((l) => l.startsWith('container:create:') && !l.includes(runId))!.split(':')[2]!;
+  assert.deepEqual(of(id), ['container:create', 'container:attach', 'network:connect', 'container:start', 'container:die',
+    'network:disconnect', 'container:destroy']);
 });
