@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" = 0 ]; then
   need=""
-  for pkg in runc conmon iptables iproute2 busybox-static tini docker.io tmux xz-utils bzip2 docker-registry apache2-utils isal; do
+  for pkg in runc conmon iptables iproute2 busybox-static tini docker.io tmux xz-utils bzip2 docker-registry apache2-utils isal procps; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need="$need $pkg"
   done
   if [ -n "$need" ]; then

@@ -21,7 +21,7 @@ export function networkNamespace(mode: string): 'host' | 'new' | { path: string 
  * The container's network namespace: the host's, a fresh one with loopback only (none), another running
  * container's (container:<name|id>), or a sandbox the network controller sets up (bridge networks).
  */
-async function networkFor(m: ContainerManager, rec: ContainerRecord, mode: string): Promise<{ ns: 'host' | 'new' | { path: string }; ip?: string; ips?: string[]; embeddedDns?: boolean; ready?: Promise<void> }> {
+async function networkFor(m: ContainerManager, rec: ContainerRecord, mode: string): Promise<{ ns: 'host' | 'new' | { path: string }; ip?: string; ips?: string[]; embeddedDns?: boolean; ready?: Promise<void>; ipv6?: boolean }> {
   const network = m.deps.network;
   if (!network) return { ns: networkNamespace(mode) };
   if (mode === 'host') return { ns: 'host' };
@@ -36,7 +36,7 @@ async function networkFor(m: ContainerManager, rec: ContainerRecord, mode: strin
     dns: { dns: rec.HostConfig.Dns as string[] | null, dnsSearch: rec.HostConfig.DnsSearch as string[] | null, dnsOptions: rec.HostConfig.DnsOptions as string[] | null },
     macAddress: rec.Config.MacAddress,
   });
-  return { ns: { path: sb.key }, ip: sb.ip, ips: sb.endpoints.map((e) => e.IP), embeddedDns: sb.embeddedDns, ready: sb.ready };
+  return { ns: { path: sb.key }, ip: sb.ip, ips: sb.endpoints.map((e) => e.IP), embeddedDns: sb.embeddedDns, ready: sb.ready, ipv6: sb.endpoints.some((e) => e.IP6) };
 }
 
 /** `onCreated` runs between the runtime's create and start: waiting attachments connect there. */
@@ -59,7 +59,7 @@ export async function startProcess(m: ContainerManager, rec: ContainerRecord, on
   const [netResult, fsResult] = await Promise.allSettled([network, fs]);
   if (netResult.status === 'rejected') throw netResult.reason;
   if (fsResult.status === 'rejected') throw fsResult.reason;
-  const { ns: net, ip, ips, embeddedDns, ready: netReady } = netResult.value;
+  const { ns: net, ip, ips, embeddedDns, ready: netReady, ipv6 } = netResult.value;
   const { userMounts, user } = fsResult.value;
   const links = netMode === 'bridge' ? resolveLinks(m.store, rec, (id) => m.deps.network?.bridgeIp(id)) : { hosts: [], env: [] };
   await writeEtcFiles(dir, {
@@ -102,7 +102,8 @@ export async function startProcess(m: ContainerManager, rec: ContainerRecord, on
     pidsLimit: hc.PidsLimit && hc.PidsLimit > 0 ? hc.PidsLimit : undefined,
     shmSize: hc.ShmSize,
     network: net,
-    sysctls: (hc.Sysctls as Record<string, string> | undefined) ?? {},
+    // IPv6 stays on in a namespace with an IPv6 endpoint (the runtime's default switches it off).
+    sysctls: { ...(ipv6 ? { 'net.ipv6.conf.all.disable_ipv6': '0', 'net.ipv6.conf.default.disable_ipv6': '0' } : {}), ...((hc.Sysctls as Record<string, string> | undefined) ?? {}) },
     cgroupParent: (hc.CgroupParent as string) || undefined,
     maskedPaths: hc.MaskedPaths as string[] | null,
     readonlyPaths: hc.ReadonlyPaths as string[] | null,

@@ -8,7 +8,7 @@ import type { AttachConfig, NetworkManager, NetworkRecord } from '../network/ind
 
 export function networkJson(n: NetworkRecord, containers?: Record<string, unknown>): JsonObject {
   return {
-    Name: n.Name, Id: n.Id, Created: n.Created, Scope: 'local', Driver: n.Driver, EnableIPv6: false,
+    Name: n.Name, Id: n.Id, Created: n.Created, Scope: 'local', Driver: n.Driver, EnableIPv6: n.EnableIPv6 === true,
     IPAM: { Driver: 'default', Options: n.IPAMOptions, Config: n.IPAMConfig },
     Internal: n.Internal, Attachable: n.Attachable, Ingress: false, ConfigFrom: { Network: '' }, ConfigOnly: false,
     Containers: containers ?? {}, Options: n.Options, Labels: n.Labels,
@@ -21,7 +21,7 @@ function attached(net: NetworkManager, containers: ContainerManager, n: NetworkR
   for (const rec of containers.store.all()) {
     const ep = net.sandbox(rec.Id)?.Endpoints[n.Id];
     if (!ep) continue;
-    out[rec.Id] = { Name: rec.Name.slice(1), EndpointID: ep.EndpointID, MacAddress: ep.Mac, IPv4Address: `${ep.IP}/${ep.Prefix}`, IPv6Address: '' };
+    out[rec.Id] = { Name: rec.Name.slice(1), EndpointID: ep.EndpointID, MacAddress: ep.Mac, IPv4Address: `${ep.IP}/${ep.Prefix}`, IPv6Address: ep.IP6 ? `${ep.IP6}/${ep.Prefix6}` : '' };
   }
   return out;
 }
@@ -107,8 +107,12 @@ export function networkBackend(net: NetworkManager, containers: ContainerManager
         options: stringMap(body.Options, 'NetworkCreateRequest.Options') ?? {},
         ipamConfig: config.map((c, i) => ipamConfig(c, i)),
         ipamOptions: stringMap(ipam?.Options, 'IPAM.Options'),
+        enableIPv6: bool(body.EnableIPv6, 'NetworkCreateRequest.EnableIPv6'),
+        checkDuplicate: bool(body.CheckDuplicate, 'NetworkCreateRequest.CheckDuplicate'),
       });
-      return { Id: rec.Id, Warning: '' };
+      // Without CheckDuplicate dockerd creates a second network of the same name and says so.
+      const twin = net.filter({}).find((n) => n.Name === rec.Name && n.Id !== rec.Id);
+      return { Id: rec.Id, Warning: twin ? `Network with name ${rec.Name} (id : ${twin.Id}) already exists` : '' };
     },
     async removeNetwork(id) { await net.remove(id); },
     async connectNetwork(id, body) {

@@ -23,7 +23,7 @@ export function networkView(rec: ContainerRecord, network?: NetworkManager): Net
         ...EMPTY_ENDPOINT, IPAMConfig: config.IPAMConfig, Links: config.Links,
         // dockerd keeps a joined network's aliases (with the short ID it added) and ID after the container stops.
         Aliases: config.Aliases, NetworkID: ep ? net.Id : config.NetworkID ?? '',
-        ...(ep ? { EndpointID: ep.EndpointID, Gateway: ep.Gateway, IPAddress: ep.IP, IPPrefixLen: ep.Prefix, MacAddress: ep.Mac } : {}),
+        ...(ep ? { EndpointID: ep.EndpointID, Gateway: ep.Gateway, IPAddress: ep.IP, IPPrefixLen: ep.Prefix, IPv6Gateway: ep.Gateway6 ?? '', GlobalIPv6Address: ep.IP6 ?? '', GlobalIPv6PrefixLen: ep.Prefix6 ?? 0, MacAddress: ep.Mac } : {}),
         DriverOpts: config.DriverOpts ?? null,
       };
     }

@@ -9,6 +9,7 @@ import { Conflict, InvalidParameter, NotFound, Forbidden, SystemError } from '..
 import { readJsonOr, writeJsonAtomic } from '../store/index.js';
 import { run } from '../sys/index.js';
 import { contains, defaultPools, formatCidr, formatIp, hostRoutes, macFor, overlaps, parseCidr, parseIp, size, type Cidr } from './addr.js';
+import { contains6, formatCidr6, formatIp6, lastOf6, overlaps6, parseCidr6, parseIp6, type Cidr6 } from './addr6.js';
 import { canBind, freePort } from './host-ports.js';
 import { applyRules, ensureJumps, renderRules, type BridgeRule, type PortRule } from './iptables.js';
 import { addVeth, createSandbox, deleteLink, ensureBridge, linkExists, removeSandbox, setDefaultRoute, writeSysctl } from './netlink.js';
@@ -35,6 +36,12 @@ export interface NetworkRecord {
   Last?: number;
   /** The subnet came from the user (only then may containers ask for a fixed address, as in dockerd). */
   UserSubnet?: boolean;
+  /** `--ipv6` with an IPv6 pool: endpoints get an address from Subnet6 (IPRange6) too. */
+  EnableIPv6?: boolean;
+  Subnet6?: string;
+  Gateway6?: string;
+  IPRange6?: string;
+  Last6?: string;
 }
 
 export interface EndpointRecord {
@@ -49,6 +56,10 @@ export interface EndpointRecord {
   Aliases: string[] | null;
   IPAMConfig: Record<string, string> | null;
   Links: string[] | null;
+  /** On an IPv6 network: the endpoint's IPv6 address, prefix length and gateway. */
+  IP6?: string;
+  Prefix6?: number;
+  Gateway6?: string;
 }
 
 export interface PortBinding { proto: 'tcp' | 'udp'; port: number; hostIp: string; hostPort: number }
@@ -87,6 +98,9 @@ export interface CreateRequest {
   options: Record<string, string>;
   ipamConfig: Array<Record<string, string>>;
   ipamOptions: Record<string, string> | null;
+  enableIPv6?: boolean;
+  /** CheckDuplicate: refuse a name already taken (the docker CLI always asks; without it dockerd warns). */
+  checkDuplicate?: boolean;
 }
 
 /** The container a connect or disconnect is about. */
@@ -208,7 +222,7 @@ export class NetworkManager {
     }
     await writeSysctl('/proc/sys/net/ipv4/ip_forward', '1');
     for (const n of s.networks) {
-      if (n.Driver === 'bridge' && n.Bridge) await ensureBridge(n.Bridge, `${n.Gateway}/${parseCidr(n.Subnet!).prefix}`);
+      if (n.Driver === 'bridge' && n.Bridge) await ensureBridge(n.Bridge, `${n.Gateway}/${parseCidr(n.Subnet!).prefix}`, gateway6Of(n));
     }
     // Sandboxes whose namespace is gone (host reboot) cannot be running any more: forget them.
     for (const [cid, sb] of Object.entries(s.sandboxes)) {
@@ -254,10 +268,12 @@ export class NetworkManager {
   /** By full name, full ID, then unique ID prefix (Docker's order). */
   find(ref: string): NetworkRecord | undefined {
     const s = this.state.networks;
-    const byName = s.find((n) => n.Name === ref);
-    if (byName) return byName;
+    // dockerd's order: full ID, full name (ambiguous when CheckDuplicate=false let a name repeat), ID prefix.
     const byId = s.find((n) => n.Id === ref);
     if (byId) return byId;
+    const byName = s.filter((n) => n.Name === ref);
+    if (byName.length > 1) throw new InvalidParameter(`network ${ref} is ambiguous (${byName.length} matches found based on name)`);
+    if (byName[0]) return byName[0];
     const pre = s.filter((n) => n.Id.startsWith(ref));
     return pre.length === 1 ? pre[0] : undefined;
   }
@@ -411,7 +427,7 @@ export class NetworkManager {
       const gw = this.gatewayEndpoint(sb);
       ({ configured: ready } = await createSandbox(sb.Netns, Object.values(sb.Endpoints).map((ep) => {
         const net = this.network(ep.NetworkID);
-        return { hostName: ep.HostVeth, ifName: ep.IfName, bridge: net.Bridge!, mac: ep.Mac, cidr: `${ep.IP}/${ep.Prefix}`, gateway: ep === gw ? ep.Gateway : undefined, hairpin: sb.Ports.length > 0 };
+        return { hostName: ep.HostVeth, ifName: ep.IfName, bridge: net.Bridge!, mac: ep.Mac, cidr: `${ep.IP}/${ep.Prefix}`, gateway: ep === gw ? ep.Gateway : undefined, hairpin: sb.Ports.length > 0, ...v6Of(ep) };
       })));
       embeddedDns = await this.dns.prepareSandbox(sb, ready);
       if (sb.Ports.length) await this.locked(() => this.applyRules());
@@ -488,11 +504,44 @@ export class NetworkManager {
       net.Last = ip;
     }
     const epId = newId();
-    return {
+    const ep: EndpointRecord = {
       EndpointID: epId, NetworkID: net.Id, IP: formatIp(ip), Prefix: subnet.prefix, Gateway: net.Internal && !net.Gateway ? '' : net.Gateway!,
       Mac: macFor(ip), HostVeth: `veth${epId.slice(0, 7)}`, IfName: `eth${index}`,
       Aliases: config.Aliases, IPAMConfig: config.IPAMConfig, Links: config.Links,
     };
+    if (net.EnableIPv6 && net.Subnet6) {
+      const c6 = parseCidr6(net.Subnet6);
+      ep.IP6 = formatIp6(this.allocate6(net, c6, config.IPAMConfig?.IPv6Address));
+      ep.Prefix6 = c6.prefix;
+      ep.Gateway6 = net.Gateway6;
+    }
+    return ep;
+  }
+
+  /** The endpoint's IPv6 address: the one asked for, else the next free one of the range after the last given. */
+  private allocate6(net: NetworkRecord, subnet: Cidr6, want: string | undefined): bigint {
+    const used = new Set<bigint>();
+    for (const sb of Object.values(this.state.sandboxes)) {
+      const ep = sb.Endpoints[net.Id];
+      if (ep?.IP6) used.add(parseIp6(ep.IP6));
+    }
+    const gw = parseIp6(net.Gateway6!);
+    if (want) {
+      const n = parseIp6(want);
+      if (!contains6(subnet, n)) throw new InvalidParameter(invalidAddress(want));
+      if (used.has(n) || n === gw) throw new Forbidden('Address already in use');
+      return n;
+    }
+    const range = net.IPRange6 ? parseCidr6(net.IPRange6) : subnet;
+    const first = range.base + 1n;
+    const last = lastOf6(range);
+    const last6 = net.Last6 ? parseIp6(net.Last6) : undefined;
+    let cand = last6 !== undefined && last6 >= first && last6 < last ? last6 + 1n : first;
+    for (let tries = 0; tries < 65536; tries++) {
+      if (cand !== gw && !used.has(cand)) { net.Last6 = formatIp6(cand); return cand; }
+      cand = cand >= last ? first : cand + 1n;
+    }
+    throw new Forbidden(`no available IPv6 addresses on this network's address pools: ${net.Name} (${net.Id})`);
   }
 
   /** Published ports: given bindings plus, with -P, every exposed port on a random host port. */
@@ -545,30 +594,35 @@ export class NetworkManager {
     if (driver !== 'bridge') throw new NotFound(`plugin "${driver}" not found`);
     const net = await this.locked(async () => {
       if (req.name === 'bridge' && this.defaultBridge) throw new Forbidden('operation is not permitted on predefined bridge network ');
-      if (this.state.networks.some((n) => n.Name === req.name)) throw new Conflict(`network with name ${req.name} already exists`);
+      if (req.checkDuplicate !== false && this.state.networks.some((n) => n.Name === req.name)) throw new Conflict(`network with name ${req.name} already exists`);
       const n = this.record(req.name, 'bridge');
       Object.assign(n, { Internal: req.internal, Attachable: req.attachable, Labels: req.labels, Options: req.options, IPAMOptions: req.ipamOptions });
       n.Bridge = req.options['com.docker.network.bridge.name'] || `br-${n.Id.slice(0, 12)}`;
       if (this.state.networks.some((o) => o.Bridge === n.Bridge)) throw new Forbidden(`bridge name ${n.Bridge} is already in use by another network`);
       const v4 = req.ipamConfig.filter((c) => c.Subnet && !c.Subnet.includes(':'));
-      if (v4.length > 1) throw new Forbidden("bridge driver doesn't support multiple subnets");
+      const v6 = req.ipamConfig.filter((c) => c.Subnet?.includes(':'));
+      if (v4.length > 1 || v6.length > 1) throw new Forbidden("bridge driver doesn't support multiple subnets");
+      if (v6[0]) n.UserSubnet = true;
+      if (v6[0] && req.enableIPv6) this.userSubnet6(n, v6[0]);
+      n.EnableIPv6 = req.enableIPv6 === true;
       const given = v4[0];
       if (given) {
         this.userSubnet(n, given);
         n.IPAMConfig = req.ipamConfig;
         this.state.networks.push(n);
         await this.save();
-        await ensureBridge(n.Bridge, `${n.Gateway}/${parseCidr(n.Subnet!).prefix}`);
+        await ensureBridge(n.Bridge, `${n.Gateway}/${parseCidr(n.Subnet!).prefix}`, gateway6Of(n));
       } else {
         // Pick and create under the cross-daemon lock: the new bridge's route is what tells the next one.
         await withPickLock(async () => {
           const c = this.pickSubnet();
           n.Subnet = formatCidr(c);
           n.Gateway = formatIp(c.base + 1);
-          n.IPAMConfig = [{ Subnet: n.Subnet, Gateway: n.Gateway }];
+          // dockerd lists the pool it picked first, then the IPv6 pool as given.
+          n.IPAMConfig = [{ Subnet: n.Subnet, Gateway: n.Gateway }, ...v6];
           this.state.networks.push(n);
           await this.save();
-          await ensureBridge(n.Bridge!, `${n.Gateway}/${c.prefix}`);
+          await ensureBridge(n.Bridge!, `${n.Gateway}/${c.prefix}`, gateway6Of(n));
         });
       }
       await this.applyRules();
@@ -588,6 +642,16 @@ export class NetworkManager {
     n.Gateway = formatIp(gw);
     if (given.IPRange) n.IPRange = formatCidr(parseCidr(given.IPRange));
     n.UserSubnet = true;
+  }
+
+  private userSubnet6(n: NetworkRecord, given: Record<string, string>): void {
+    const c = parseCidr6(given.Subnet!);
+    if (this.state.networks.some((o) => o.Subnet6 && overlaps6(parseCidr6(o.Subnet6), c))) throw new Forbidden('Pool overlaps with other one on this address space');
+    const gw = given.Gateway ? parseIp6(given.Gateway) : c.base + 1n;
+    if (!contains6(c, gw)) throw new SystemError(`failed to allocate gateway (${given.Gateway}): Requested address is out of range`);
+    n.Subnet6 = formatCidr6(c);
+    n.Gateway6 = formatIp6(gw);
+    if (given.IPRange) n.IPRange6 = formatCidr6(parseCidr6(given.IPRange));
   }
 
   /** DELETE /networks/{id}: dockerd's 403s for the predefined networks and for networks in use. */
@@ -658,7 +722,7 @@ export class NetworkManager {
     const ep = this.allocate(net, config, next);
     sb.Endpoints[net.Id] = ep;
     try {
-      await addVeth(sb.Netns, { hostName: ep.HostVeth, ifName: ep.IfName, bridge: net.Bridge!, mac: ep.Mac, cidr: `${ep.IP}/${ep.Prefix}`, hairpin: sb.Ports.length > 0 }, false);
+      await addVeth(sb.Netns, { hostName: ep.HostVeth, ifName: ep.IfName, bridge: net.Bridge!, mac: ep.Mac, cidr: `${ep.IP}/${ep.Prefix}`, hairpin: sb.Ports.length > 0, ...v6Of(ep) }, false);
       await this.routeDefault(sb);
     } catch (err) {
       delete sb.Endpoints[net.Id];
@@ -738,6 +802,16 @@ function checkEndpointConfig(net: NetworkRecord, ipam: Record<string, string> | 
   } else if (ip && !net.UserSubnet) {
     throw new InvalidParameter('user specified IP address is supported only when connecting to networks with user configured subnets');
   }
+}
+
+/** A veth's IPv6 settings from its endpoint (none off IPv6 networks). */
+function v6Of(ep: EndpointRecord): { cidr6?: string; gateway6?: string } {
+  return ep.IP6 ? { cidr6: `${ep.IP6}/${ep.Prefix6}`, gateway6: ep.Gateway6 } : {};
+}
+
+/** The IPv6 gateway address (with its prefix) a bridge carries on an IPv6 network. */
+function gateway6Of(n: NetworkRecord): string | undefined {
+  return n.EnableIPv6 && n.Subnet6 && n.Gateway6 ? `${n.Gateway6}/${parseCidr6(n.Subnet6).prefix}` : undefined;
 }
 
 function invalidAddress(ip: string): string {

@@ -19,7 +19,7 @@ async function batch(lines: string[], netns?: string): Promise<void> {
 }
 
 /** Creates the bridge when missing and makes sure it has its gateway address and is up. */
-export async function ensureBridge(name: string, gatewayCidr: string): Promise<void> {
+export async function ensureBridge(name: string, gatewayCidr: string, gateway6Cidr?: string): Promise<void> {
   // The bridge gets a MAC address of its own, as dockerd gives one: left unset, the kernel gives the bridge
   // the lowest MAC among its ports, so a container joining with a lower veth MAC changes the gateway's
   // address under the feet of containers that cached the old one, and their packets to the gateway are
@@ -37,6 +37,11 @@ export async function ensureBridge(name: string, gatewayCidr: string): Promise<v
   for (const a of have) if (a !== gatewayCidr) lines.push(`addr del ${a} dev ${name}`);
   if (!have.includes(gatewayCidr)) lines.push(`addr add ${gatewayCidr} dev ${name}`);
   lines.push(`link set ${name} up`);
+  if (gateway6Cidr) {
+    await writeSysctl(`/proc/sys/net/ipv6/conf/${name}/disable_ipv6`, '0');
+    const r6 = await run(['ip', '-6', '-o', 'addr', 'show', 'dev', name, 'scope', 'global']);
+    if (!r6.stdout.includes(` ${gateway6Cidr} `)) lines.push(`addr add ${gateway6Cidr} dev ${name} nodad`);
+  }
   await batch(lines);
   await writeSysctl(`/proc/sys/net/ipv4/conf/${name}/route_localnet`, '1');
 }
@@ -78,6 +83,20 @@ export interface VethSpec {
   /** Default route through this interface (the first network's gateway). */
   gateway?: string;
   hairpin?: boolean;
+  /** On an IPv6 network: the address with its prefix, and the IPv6 default route's gateway. */
+  cidr6?: string;
+  gateway6?: string;
+}
+
+/** The lines that address a veth's inside end and route through it (run in its namespace). */
+function insideLines(v: VethSpec): string[] {
+  return [
+    `addr add ${v.cidr} brd + dev ${v.ifName}`,
+    ...(v.cidr6 ? [`addr add ${v.cidr6} dev ${v.ifName} nodad`] : []),
+    `link set ${v.ifName} up`,
+    ...(v.gateway ? [`route add default via ${v.gateway} dev ${v.ifName}`] : []),
+    ...(v.gateway && v.gateway6 ? [`route add ::/0 via ${v.gateway6} dev ${v.ifName}`] : []),
+  ];
 }
 
 /** A veth pair with one end on the bridge and the other, addressed, inside the named namespace. */
@@ -88,12 +107,9 @@ export async function addVeth(netns: string, v: VethSpec, firstInNs: boolean): P
     ...(v.hairpin ? [`link set ${v.hostName} type bridge_slave hairpin on`] : []),
     `link set ${v.hostName} up`,
   ]);
-  await batch([
-    ...(firstInNs ? ['link set lo up'] : []),
-    `addr add ${v.cidr} brd + dev ${v.ifName}`,
-    `link set ${v.ifName} up`,
-    ...(v.gateway ? [`route add default via ${v.gateway} dev ${v.ifName}`] : []),
-  ], netns);
+  // A container started without IPv6 has it off for every new interface: switch it on for this one.
+  if (v.cidr6) await run(['ip', 'netns', 'exec', netns, 'sysctl', '-qw', `net.ipv6.conf.${v.ifName}.disable_ipv6=0`], { allowFailure: true });
+  await batch([...(firstInNs ? ['link set lo up'] : []), ...insideLines(v)], netns);
 }
 
 /**
@@ -114,14 +130,7 @@ export async function createSandbox(netns: string, veths: VethSpec[]): Promise<{
   // The inside (addresses, routes, links up) is configured while the caller goes on: the runtime only needs
   // the namespace to exist to create the container in it; the container's process must not start before
   // `configured` resolves.
-  const configured = batch([
-    'link set lo up',
-    ...veths.flatMap((v) => [
-      `addr add ${v.cidr} brd + dev ${v.ifName}`,
-      `link set ${v.ifName} up`,
-      ...(v.gateway ? [`route add default via ${v.gateway} dev ${v.ifName}`] : []),
-    ]),
-  ], netns);
+  const configured = batch(['link set lo up', ...veths.flatMap(insideLines)], netns);
   configured.catch(() => undefined); // the caller awaits it; a failure must not also be an unhandled rejection
   return { key: `${NETNS_DIR}/${netns}`, configured };
 }

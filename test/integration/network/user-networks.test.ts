@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
+import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TestDaemon, ok, skipUnlessRoot } from '../../helpers/daemon.js';
 
@@ -237,6 +238,57 @@ test('the bridge keeps a MAC of its own as containers join, so a gateway address
   ok(d.docker(['exec', 'un-mac0', 'ping', '-c1', '-W2', net(s, 1)]));
   ok(d.docker(['rm', '-f', 'un-mac0', 'un-mac1', 'un-mac2', 'un-mac3', 'un-mac4']));
   ok(d.docker(['network', 'rm', 'un-mac']));
+});
+
+/** POST with a JSON body straight to the daemon (bodies the docker CLI never sends). */
+function apiPost(path: string, body: object): Promise<{ status: number; json: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: d.socket, path: `/v1.41${path}`, method: 'POST', headers: { 'Content-Type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (b) => { text += b; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : {} }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+test('--ipv6 networks: the bridge, each container and inspect carry IPv6 addresses; containers reach each other over IPv6', { skip: skipUnlessRoot }, () => {
+  const hex = () => Math.floor(Math.random() * 0xffff).toString(16);
+  const subnet = `fd${Math.floor(Math.random() * 255).toString(16).padStart(2, '0')}:${hex()}:${hex()}::/64`;
+  const prefix = subnet.replace('::/64', '::');
+  ok(d.docker(['network', 'create', '--ipv6', '--subnet', subnet, 'un-v6']));
+  const n = netJson('un-v6');
+  assert.equal(n.EnableIPv6, true);
+  assert.deepEqual(n.IPAM.Config.map((c: { Subnet: string }) => c.Subnet.includes(':')), [false, true]);
+  const br = `br-${n.Id.slice(0, 12)}`;
+  assert.match(spawnSync('ip', ['-6', '-o', 'addr', 'show', 'dev', br]).stdout.toString(), new RegExp(`inet6 ${prefix}1/64`));
+  ok(d.docker(['run', '-d', '--name', 'un-v6a', '--network', 'un-v6', 'busybox', 'sleep', '300']));
+  ok(d.docker(['run', '-d', '--name', 'un-v6b', '--network', 'un-v6', '--ip6', `${prefix}beef`, 'busybox', 'sleep', '300']));
+  const a = JSON.parse(ok(d.docker(['inspect', '-f', '{{json (index .NetworkSettings.Networks "un-v6")}}', 'un-v6a'])));
+  assert.equal(a.GlobalIPv6Address, `${prefix}2`);
+  assert.equal(a.GlobalIPv6PrefixLen, 64);
+  assert.equal(a.IPv6Gateway, `${prefix}1`);
+  assert.match(ok(d.docker(['exec', 'un-v6a', 'ip', '-6', 'addr', 'show', 'eth0'])), new RegExp(`inet6 ${prefix}2/64 scope global`));
+  ok(d.docker(['exec', 'un-v6a', 'ping', '-c1', '-W3', `${prefix}beef`]));
+  ok(d.docker(['exec', 'un-v6b', 'ping', '-c1', '-W3', `${prefix}1`]));
+  const members = netJson('un-v6').Containers as Record<string, { Name: string; IPv6Address: string }>;
+  assert.deepEqual(Object.values(members).map((m) => `${m.Name} ${m.IPv6Address}`).sort(), [`un-v6a ${prefix}2/64`, `un-v6b ${prefix}beef/64`]);
+  ok(d.docker(['rm', '-f', 'un-v6a', 'un-v6b']));
+  ok(d.docker(['network', 'rm', 'un-v6']));
+});
+
+test('CheckDuplicate=false (docker-py\'s default): a second network of the same name, with dockerd\'s warning; the name is then ambiguous', { skip: skipUnlessRoot }, async () => {
+  const first = await apiPost('/networks/create', { Name: 'un-twin' });
+  assert.equal(first.status, 201);
+  assert.deepEqual(first.json, { Id: first.json.Id, Warning: '' });
+  const refused = await apiPost('/networks/create', { Name: 'un-twin', CheckDuplicate: true });
+  assert.equal(refused.status, 409);
+  const second = await apiPost('/networks/create', { Name: 'un-twin', CheckDuplicate: false });
+  assert.equal(second.status, 201);
+  assert.equal(second.json.Warning, `Network with name un-twin (id : ${first.json.Id}) already exists`);
+  assert.match(d.docker(['network', 'rm', 'un-twin']).stderr, /^Error response from daemon: network un-twin is ambiguous \(2 matches found based on name\)\n/);
+  ok(d.docker(['network', 'rm', String(first.json.Id), String(second.json.Id)]));
 });
 
 test('the wharf CLI: network create/ls/inspect/connect/disconnect/prune like docker', { skip: skipUnlessRoot }, () => {
