@@ -2,14 +2,15 @@
 // <v1-id>/{VERSION,json,layer.tar}) and `docker load` of that layout or an OCI image layout.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { Readable, type Writable } from 'node:stream';
+import { PassThrough, Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { InvalidParameter } from '../errors.js';
-import { chainIds } from '../snapshots/index.js';
+import { chainId, chainIds, type LayerInfo, type StagedLayer } from '../snapshots/index.js';
 import { layout } from '../store/index.js';
+import { debug } from '../sys/index.js';
 import { goContainerConfig, goJson, sortedKeys } from './go-json.js';
 import type { ImageStoreCore } from './image-records.js';
 import { familiarName, familiarString, parseReference, withDefaultTag, type Reference } from './reference.js';
@@ -111,17 +112,27 @@ export async function saveImages(host: Host, names: string[], out: Writable): Pr
   await done;
 }
 
-/** Spools the archive's files to a temp dir (streaming), then loads from there. */
+/**
+ * Spools the archive's files to a temp dir (streaming), then loads from there. Docker-layout layer tars are
+ * hashed and unpacked into staged dirs while they are spooled (one pass over the bytes); a layer whose
+ * digest matches its diffID is then published with its spooled file as the blob, without a copy.
+ */
 export async function loadImages(host: Host, input: Readable): Promise<{ loaded: string[] }> {
   const dir = join(layout.imageTmpDir(host.dataRoot), `load-${randomBytes(8).toString('hex')}`);
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  const files: FileMap = new Map();
   try {
-    const files = await spool(input, dir).catch((err: Error) => { throw tarError(err); });
-    const file = (p: string) => resolveFile(files, p);
-    if (files.has('manifest.json')) return await loadDocker(host, file);
+    await spool(host, input, dir, files).catch((err: Error) => { throw tarError(err); });
+    const file = (p: string) => resolvePath(files, p);
+    if (files.has('manifest.json')) return await loadDocker(host, files, file);
     if (files.has('index.json')) return await loadOci(host, file);
     throw new InvalidParameter('invalid archive: neither manifest.json nor index.json found');
   } finally {
+    // Staged layers nothing used (not in the manifest, or not matching their diffID).
+    for (const f of files.values()) {
+      const st = await f.staged;
+      if (st) await host.snapshots.discardStaged(st);
+    }
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -133,10 +144,19 @@ function tarError(err: Error): Error {
   return why ? new InvalidParameter(`Error processing tar file(exit status 1): ${why}`, { cause: err }) : err;
 }
 
-type FileMap = Map<string, { path?: string; link?: string }>;
+interface Spooled {
+  path?: string;
+  link?: string;
+  /** sha256 of the spooled file. */
+  digest?: string;
+  /** A layer.tar unpacked while spooled (undefined when that failed: the plain path reports why). */
+  staged?: Promise<StagedLayer | undefined>;
+  /** The file was moved into the content store (as `digest`). */
+  adopted?: boolean;
+}
+type FileMap = Map<string, Spooled>;
 
-async function spool(input: Readable, dir: string): Promise<FileMap> {
-  const files: FileMap = new Map();
+async function spool(host: Host, input: Readable, dir: string, files: FileMap): Promise<void> {
   const extract = tar.extract();
   input.on('error', (e) => extract.destroy(e));
   input.pipe(extract as unknown as NodeJS.WritableStream);
@@ -144,26 +164,97 @@ async function spool(input: Readable, dir: string): Promise<FileMap> {
   for await (const entry of extract) {
     const name = posix.normalize(entry.header.name).replace(/^(\.\/)+|\/$/g, '');
     if (entry.header.type === 'file' || entry.header.type === 'contiguous-file') {
-      const path = join(dir, String(n++));
-      const fh = await open(path, 'wx', 0o600);
-      try { for await (const c of entry) await fh.write(c as Uint8Array); } finally { await fh.close(); }
-      files.set(name, { path });
+      const f: Spooled = { path: join(dir, String(n++)) };
+      files.set(name, f);
+      const hash = createHash('sha256');
+      const layer = posix.basename(name) === 'layer.tar' ? new PassThrough({ highWaterMark: 1 << 20 }) : undefined;
+      if (layer) {
+        layer.on('error', () => undefined);
+        f.staged = host.snapshots.stageLayer(layer).then(
+          (st) => { layer.unpipe(); layer.resume(); return st; }, // bytes after the archive's end: just drained
+          () => { layer.destroy(); return undefined; },
+        );
+      }
+      const fh = await open(f.path!, 'wx', 0o600);
+      try {
+        let batch: Buffer[] = [];
+        let bytes = 0;
+        for await (const c of entry) {
+          const b = c as Buffer;
+          hash.update(b);
+          batch.push(b);
+          bytes += b.length;
+          if (bytes >= 1 << 20 || batch.length >= 256) { await writeAll(fh, batch, bytes); batch = []; bytes = 0; }
+          if (layer && !layer.destroyed && !layer.write(b)) await drained(layer);
+        }
+        if (batch.length) await writeAll(fh, batch, bytes);
+      } catch (err) {
+        layer?.destroy(err as Error);
+        throw err;
+      } finally {
+        await fh.close();
+      }
+      layer?.end();
+      f.digest = `sha256:${hash.digest('hex')}`;
     } else {
       if (entry.header.type === 'symlink' || entry.header.type === 'link') files.set(name, { link: entry.header.linkname ?? '' });
       entry.resume();
     }
   }
-  return files;
 }
 
-function resolveFile(files: FileMap, name: string, depth = 0): string {
+function drained(s: PassThrough): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => { s.off('drain', done); s.off('close', done); resolve(); };
+    s.on('drain', done);
+    s.on('close', done);
+  });
+}
+
+async function writeAll(fh: FileHandle, bufs: Buffer[], total: number): Promise<void> {
+  const { bytesWritten } = await fh.writev(bufs);
+  if (bytesWritten < total) {
+    const rest = Buffer.concat(bufs).subarray(bytesWritten);
+    for (let off = 0; off < rest.length;) {
+      const k = (await fh.write(rest, off)).bytesWritten;
+      if (k <= 0) throw new Error('short write');
+      off += k;
+    }
+  }
+}
+
+function resolveFile(files: FileMap, name: string, depth = 0): Spooled {
   const f = files.get(posix.normalize(name).replace(/^(\.\/)+/, ''));
-  if (f?.path) return f.path;
+  if (f?.path) return f;
   if (f?.link !== undefined && depth < 8) return resolveFile(files, posix.join(posix.dirname(name), f.link), depth + 1);
   throw new InvalidParameter(`invalid archive: ${name} not found`);
 }
 
-async function loadDocker(host: Host, file: (p: string) => string): Promise<{ loaded: string[] }> {
+function resolvePath(files: FileMap, name: string): string {
+  const f = resolveFile(files, name);
+  if (f.adopted) throw new InvalidParameter(`invalid archive: ${name} not found`);
+  return f.path!;
+}
+
+/** One layer of a Docker-layout archive on top of `parent`: reused, published as staged, or ingested. */
+async function loadLayer(host: Host, files: FileMap, name: string, parent: string | undefined, diffId: string): Promise<LayerInfo> {
+  const f = resolveFile(files, name);
+  const have = host.snapshots.layer(chainId(parent, diffId));
+  if (have && await host.content.has(diffId)) return have;
+  if (f.staged && !f.adopted && f.digest === diffId) {
+    const st = await f.staged;
+    f.staged = undefined;
+    if (st) {
+      f.adopted = true;
+      debug('images', `load: layer ${diffId} unpacked while spooled`);
+      return host.commitSpooledLayer(parent, diffId, f.path!, st);
+    }
+  }
+  debug('images', `load: layer ${diffId} ingested from ${name}`);
+  return host.ingestLayer(parent, f.adopted ? host.content.read(f.digest!) : createReadStream(f.path!), diffId);
+}
+
+async function loadDocker(host: Host, files: FileMap, file: (p: string) => string): Promise<{ loaded: string[] }> {
   const manifest = JSON.parse(await readFile(file('manifest.json'), 'utf8')) as Array<{ Config: string; RepoTags: string[] | null; Layers: string[] }>;
   const loaded: string[] = [];
   for (const m of manifest) {
@@ -171,7 +262,7 @@ async function loadDocker(host: Host, file: (p: string) => string): Promise<{ lo
     const diffIds = (JSON.parse(configBytes.toString('utf8')) as { rootfs?: { diff_ids?: string[] } }).rootfs?.diff_ids ?? [];
     if (diffIds.length !== m.Layers.length) throw new InvalidParameter(`invalid manifest, layers length mismatch: expected ${diffIds.length}, got ${m.Layers.length}`);
     let parent: string | undefined;
-    for (let i = 0; i < diffIds.length; i++) parent = (await host.ingestLayer(parent, createReadStream(file(m.Layers[i]!)), diffIds[i])).chainId;
+    for (let i = 0; i < diffIds.length; i++) parent = (await loadLayer(host, files, m.Layers[i]!, parent, diffIds[i]!)).chainId;
     const rec = await host.addImage(configBytes);
     await tagLoaded(host, rec.id, m.RepoTags ?? [], loaded);
   }

@@ -79,6 +79,12 @@ export class ContentStore {
     await fsyncDir(layout.blobsDir(this.dataRoot));
   }
 
+  /** Publishes a file of the same filesystem (a load's spooled layer tar) whose content the caller verified. */
+  async adoptFile(path: string, digest: string): Promise<void> {
+    await rename(path, this.path(digest));
+    await fsyncDir(layout.blobsDir(this.dataRoot));
+  }
+
   writeBytes(data: Buffer, expected?: string): Promise<{ digest: string; size: number }> {
     return this.write([data], expected);
   }

@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { Conflict, NotFound } from '../errors.js';
-import { Snapshotter, chainIds, decompress, type LayerInfo } from '../snapshots/index.js';
-import { layout, readJson, writeJsonAtomic } from '../store/index.js';
+import { Snapshotter, chainIds, decompress, type LayerInfo, type StagedLayer } from '../snapshots/index.js';
+import { layout, readJson, syncFilesystem, writeJsonAtomic } from '../store/index.js';
 import { warn } from '../sys/index.js';
 import { ContentStore } from './content-store.js';
 import { familiarString, parseReference, withDefaultTag, type Reference } from './reference.js';
@@ -100,6 +100,21 @@ export class ImageStoreCore {
   }
 
   discardStagedLayer(staged: StagedIngest): Promise<void> { return discardStaged(this.snapshots, staged); }
+
+  /**
+   * Load's ingestion of a layer tar spooled to `file` (same filesystem, hashed to `diffId` while spooled) and
+   * unpacked into `staged` at the same time: synced, then the file becomes the blob and the layer is published.
+   */
+  async commitSpooledLayer(parent: string | undefined, diffId: string, file: string, staged: StagedLayer): Promise<LayerInfo> {
+    try {
+      await syncFilesystem(layout.imageTmpDir(this.dataRoot));
+      await this.content.adoptFile(file, diffId);
+    } catch (err) {
+      await this.snapshots.discardStaged(staged);
+      throw err;
+    }
+    return this.snapshots.commitStaged(parent, diffId, staged);
+  }
 
   /** True when the layer `chainId` is unpacked and its tar (by diffID) is stored: a pull can skip it. */
   async hasLayer(chainId: string, diffId: string): Promise<boolean> {

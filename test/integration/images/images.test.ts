@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { TestDaemon, ok, skipUnlessRoot, repoRoot } from '../../helpers/daemon.js';
@@ -97,4 +97,25 @@ with tarfile.open('${dir}/evil.tar', 'w') as t:
   assert.throws(() => readFileSync(`/tmp/wharf-escape-${process.pid}`));
   assert.equal(ok(d.wharf(['images', '-aq'])).trim().split('\n').length, before);
   void repoRoot;
+});
+
+test('load publishes each layer tar it unpacked while spooling: layers on a shared base, contents intact, no leftovers', { skip: skipUnlessRoot }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wharf-load-'));
+  ok(d.wharf(['run', '--name', 'load-src', 'busybox', 'sh', '-c', 'mkdir -p /data && head -c 3000000 /dev/urandom > /data/r && ln -s r /data/l && sha256sum /data/r > /sum']));
+  ok(d.wharf(['commit', 'load-src', 'two-layers:1']));
+  ok(d.wharf(['rm', 'load-src']));
+  const sum = ok(d.wharf(['run', '--rm', 'two-layers:1', 'cat', '/sum']));
+  const id = ok(d.wharf(['image', 'inspect', '-f', '{{.Id}}', 'two-layers:1'])).trim();
+  const tarPath = join(dir, 'two.tar');
+  ok(d.wharf(['save', '-o', tarPath, 'two-layers:1']));
+  ok(d.wharf(['rmi', 'two-layers:1']));
+  // The base layer is still there (busybox): reused; the second one comes from the archive.
+  assert.equal(ok(d.wharf(['load', '-i', tarPath])), 'Loaded image: two-layers:1\n');
+  assert.equal(ok(d.wharf(['image', 'inspect', '-f', '{{.Id}}', 'two-layers:1'])).trim(), id);
+  assert.equal(ok(d.wharf(['run', '--rm', 'two-layers:1', 'sh', '-c', 'sha256sum /data/r; readlink /data/l'])), `${sum}r\n`);
+  // Loading it again while it exists changes nothing.
+  assert.equal(ok(d.wharf(['load', '-i', tarPath])), 'Loaded image: two-layers:1\n');
+  assert.deepEqual(readdirSync(join(d.dataRoot, 'image/tmp')), []);
+  assert.deepEqual(readdirSync(join(d.dataRoot, 'snapshots/tmp')), []);
+  ok(d.wharf(['rmi', 'two-layers:1']));
 });
