@@ -188,6 +188,7 @@ async function spool(host: Host, input: Readable, dir: string, files: FileMap): 
           if (layer && !layer.destroyed && !layer.write(b)) await drained(layer);
         }
         if (batch.length) await writeAll(fh, batch, bytes);
+        if (layer) await fh.datasync(); // it may become the layer's blob
       } catch (err) {
         layer?.destroy(err as Error);
         throw err;

@@ -62,9 +62,8 @@ export class ContentStore {
   }
 
   /**
-   * A temp file for a blob whose digest the caller checks itself (a pull or load hashes the layer tar once
-   * for the blob and the unpacked layer). Not synced: the caller makes the filesystem durable (one
-   * syncFilesystem for the blob and the layer files) before commitTemp publishes it.
+   * A temp file for a blob whose digest the caller checks itself (a pull hashes the layer tar once for the
+   * blob and the unpacked layer); close({ sync: true }) it before commitTemp publishes it.
    */
   async createTemp(): Promise<BlobTemp> {
     await mkdir(layout.imageTmpDir(this.dataRoot), { recursive: true, mode: 0o700 });
@@ -125,10 +124,16 @@ export class BlobTemp {
     }
   }
 
-  async close(): Promise<void> {
+  /** Writes what is gathered and closes; with `sync`, its data is made durable first (fdatasync). */
+  async close(opts: { sync?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    try { await this.flush(); } finally { await this.fh.close(); }
+    try {
+      await this.flush();
+      if (opts.sync) await this.fh.datasync();
+    } finally {
+      await this.fh.close();
+    }
   }
 
   /** Drops the temp file (after a failure). */

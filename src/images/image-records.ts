@@ -5,7 +5,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { Conflict, NotFound } from '../errors.js';
 import { Snapshotter, chainIds, decompress, type LayerInfo, type StagedLayer } from '../snapshots/index.js';
-import { layout, readJson, syncFilesystem, writeJsonAtomic } from '../store/index.js';
+import { layout, readJson, writeJsonAtomic } from '../store/index.js';
 import { warn } from '../sys/index.js';
 import { ContentStore } from './content-store.js';
 import { familiarString, parseReference, withDefaultTag, type Reference } from './reference.js';
@@ -96,18 +96,17 @@ export class ImageStoreCore {
 
   /** Second step, in parent order: synced, then published as the layer over `parent`. */
   commitStagedLayer(parent: string | undefined, staged: StagedIngest): Promise<LayerInfo> {
-    return commitStaged(this.dataRoot, this.content, this.snapshots, parent, staged);
+    return commitStaged(this.content, this.snapshots, parent, staged);
   }
 
   discardStagedLayer(staged: StagedIngest): Promise<void> { return discardStaged(this.snapshots, staged); }
 
   /**
-   * Load's ingestion of a layer tar spooled to `file` (same filesystem, hashed to `diffId` while spooled) and
-   * unpacked into `staged` at the same time: synced, then the file becomes the blob and the layer is published.
+   * Load's ingestion of a layer tar spooled (and synced) to `file` (same filesystem, hashed to `diffId` while
+   * spooled) and unpacked into `staged` at the same time: the file becomes the blob, the layer is published.
    */
   async commitSpooledLayer(parent: string | undefined, diffId: string, file: string, staged: StagedLayer): Promise<LayerInfo> {
     try {
-      await syncFilesystem(layout.imageTmpDir(this.dataRoot));
       await this.content.adoptFile(file, diffId);
     } catch (err) {
       await this.snapshots.discardStaged(staged);

@@ -1,14 +1,15 @@
 // Layer ingestion for pulls and loads, in two steps so several layers can be unpacked at once:
 //   stage:  the uncompressed tar stream is hashed once as it passes, written to a temp blob and unpacked into
-//           a staged dir; the unpacker's input only ends after the hash matched the expected diffID, so a
-//           wrong or truncated layer fails before anything is published.
-//   commit: (in parent order) one syncfs makes the blob and the layer's files durable, then the blob and the
-//           layer are renamed into place; a crash at any instant leaves only temp leftovers swept at start.
+//           a staged dir, the blob's and every file's data synced (fdatasync); the unpacker's input only ends
+//           after the hash matched the expected diffID, so a wrong or truncated layer fails before anything
+//           is published.
+//   commit: (in parent order) the blob and the layer are renamed into place and their directories fsynced
+//           (which commits the journal with every file's creation); a crash at any instant leaves only temp
+//           leftovers swept at start.
 import { createHash } from 'node:crypto';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { InvalidParameter } from '../errors.js';
 import type { LayerInfo, Snapshotter, StagedLayer } from '../snapshots/index.js';
-import { layout, syncFilesystem } from '../store/index.js';
 import type { BlobTemp, ContentStore } from './content-store.js';
 
 /** A verified layer tar: its blob and its unpacked files, both still in temp dirs. */
@@ -67,7 +68,7 @@ export async function stageVerified(content: ContentStore, snapshots: Snapshotte
     layer = await snapshots.stageLayer(check);
     check.resume(); // whatever follows the archive's end marker still has to be hashed
     await check.verified;
-    await blob.close();
+    await blob.close({ sync: true });
     return { diffId, blob, layer };
   } catch (err) {
     tar.unpipe(check);
@@ -80,9 +81,8 @@ export async function stageVerified(content: ContentStore, snapshots: Snapshotte
 }
 
 /** Publishes a staged layer on top of `parent` (a layer already present is reused, the copy dropped). */
-export async function commitStaged(dataRoot: string, content: ContentStore, snapshots: Snapshotter, parent: string | undefined, s: StagedIngest): Promise<LayerInfo> {
+export async function commitStaged(content: ContentStore, snapshots: Snapshotter, parent: string | undefined, s: StagedIngest): Promise<LayerInfo> {
   try {
-    await syncFilesystem(layout.imageTmpDir(dataRoot));
     await content.commitTemp(s.blob, s.diffId);
   } catch (err) {
     await discardStaged(snapshots, s);

@@ -171,16 +171,18 @@ async function fetchAndStage(ctx: RegistryContext, s: RegistrySession, path: str
   const id = shortId(desc.digest);
   const blob = new BlobStream(desc);
   const dl = new Throttle();
+  const ex = new Throttle();
+  let consumed = 0;
   const downloaded = blob.download(s, path, {
     onBytes: (cur, total) => { if (dl.ready(cur === total)) ch.push(layerProgress(id, 'Downloading', cur, total)); },
     onRetry: (secs) => ch.push(layerStatus(id, `Retrying in ${secs} second${secs === 1 ? '' : 's'}`)),
   }, ctx.settings.attempts, ctx.settings.retryBaseMs, signal).then(() => {
     ch.push(layerStatus(id, 'Verifying Checksum'));
     ch.push(layerStatus(id, 'Download complete'));
+    // The unpacker has followed the download: what it still has to read is what the pipes hold.
+    if (ex.ready(true)) ch.push(layerProgress(id, 'Extracting', consumed, desc.size));
   });
   // "Extracting" only once the download completed: before that the download line is the one moving.
-  const ex = new Throttle();
-  let consumed = 0;
   const counted = blob.body.pipe(new Transform({
     highWaterMark: 1 << 20,
     transform(chunk: Buffer, _enc, cb) {

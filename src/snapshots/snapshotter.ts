@@ -80,13 +80,14 @@ export class Snapshotter {
   /**
    * Unpacks `tar` into a fresh temp dir that is not a layer yet: a pull unpacks its layers side by side
    * (none needs its parent on disk) and publishes them in order with commitStaged. Hostile archives throw
-   * InvalidParameter and leave nothing behind. Nothing is synced here (see commitStaged).
+   * InvalidParameter and leave nothing behind. The files' data is synced (fdatasync each) before this
+   * resolves; commitStaged's directory fsync commits the metadata.
    */
   async stageLayer(tar: Readable): Promise<StagedLayer> {
     const dir = join(layout.snapshotsTmpDir(this.dataRoot), randomBytes(8).toString('hex'));
     try {
       await mkdir(join(dir, 'diff'), { recursive: true, mode: 0o755 });
-      await unpackTar(tar, join(dir, 'diff'));
+      await unpackTar(tar, join(dir, 'diff'), { sync: true });
       return { dir, size: await dirSize(join(dir, 'diff')) };
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
@@ -95,9 +96,8 @@ export class Snapshotter {
   }
 
   /**
-   * Publishes a staged layer as chainID(parent, diffId) (the caller verified that its tar hashes to diffId)
-   * and has made its files durable, e.g. with one syncFilesystem for everything it wrote); a layer already
-   * present is kept and the staged copy dropped.
+   * Publishes a staged layer as chainID(parent, diffId) (the caller verified that its tar hashes to
+   * diffId); a layer already present is kept and the staged copy dropped.
    */
   async commitStaged(parent: string | undefined, diffId: string, staged: StagedLayer): Promise<LayerInfo> {
     if (parent && !this.layers.has(parent)) throw new NotFound(`parent layer ${parent} does not exist`);

@@ -20,8 +20,19 @@ const WRITE_BATCH = 1 << 20;
 
 interface DirTimes { path: string; mtime: Date }
 
+export interface UnpackOptions {
+  /**
+   * Make every regular file's data durable (fdatasync, a few at a time while the unpack goes on) before
+   * resolving. Only our own files are flushed: syncfs(2) would also wait for whatever else is dirty on
+   * the filesystem (another engine's pull), fsync of the metadata is left to the caller's final directory
+   * fsync, which commits the journal with every creation before it.
+   */
+  sync?: boolean;
+}
+
 /** Unpacks the (uncompressed) tar `input` into `dest`, which must exist. */
-export async function unpackTar(input: Readable, dest: string): Promise<void> {
+export async function unpackTar(input: Readable, dest: string, opts: UnpackOptions = {}): Promise<void> {
+  const syncer = opts.sync ? new Syncer() : undefined;
   const extract = tar.extract();
   // A failing input (a pull whose download broke) fails the unpack at once: tar-stream does not always end
   // the entry being written when it is destroyed, and the loop would wait for the rest of that file.
@@ -36,7 +47,7 @@ export async function unpackTar(input: Readable, dest: string): Promise<void> {
   const loop = (async () => {
     for await (const entry of extract) {
       try {
-        await applyEntry(dest, entry.header, entry, dirs);
+        await applyEntry(dest, entry.header, entry, dirs, syncer);
       } finally {
         entry.resume();
       }
@@ -49,13 +60,36 @@ export async function unpackTar(input: Readable, dest: string): Promise<void> {
     input.unpipe(extract);
     input.destroy();
     extract.destroy();
+    await syncer?.drain().catch(() => undefined);
     throw err;
   }
   // Directory mtimes last: creating children changed them (Docker does the same after the walk).
   for (const d of dirs.reverse()) await lutimes(d.path, d.mtime, d.mtime);
+  await syncer?.drain();
 }
 
-async function applyEntry(dest: string, h: tar.Header, body: AsyncIterable<unknown>, dirs: DirTimes[]): Promise<void> {
+/** The fdatasyncs of an unpack's files, at most a few in flight (each holds a thread-pool thread). */
+class Syncer {
+  private readonly inFlight = new Set<Promise<void>>();
+  private failed?: Error;
+
+  /** Takes over `fh`: synced, then closed. Waits while too many are in flight. */
+  async add(fh: FileHandle): Promise<void> {
+    const p: Promise<void> = fh.datasync()
+      .catch((err: Error) => { this.failed ??= err; })
+      .finally(() => fh.close().catch(() => undefined))
+      .finally(() => { this.inFlight.delete(p); });
+    this.inFlight.add(p);
+    while (this.inFlight.size >= 2) await Promise.race(this.inFlight);
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.inFlight);
+    if (this.failed) throw this.failed;
+  }
+}
+
+async function applyEntry(dest: string, h: tar.Header, body: AsyncIterable<unknown>, dirs: DirTimes[], syncer?: Syncer): Promise<void> {
   const rel = cleanEntryName(h.name);
   if (rel === '') {
     if (h.type === 'directory') await applyMeta(dest, h, dirs);
@@ -73,7 +107,7 @@ async function applyEntry(dest: string, h: tar.Header, body: AsyncIterable<unkno
       break;
     case 'file':
     case 'contiguous-file':
-      await writeRegular(path, body);
+      await writeRegular(path, body, syncer);
       break;
     case 'symlink':
       if (symlinkEscapes(rel, h.linkname ?? '')) throw new InvalidParameter(`invalid symlink "${h.name}" -> "${h.linkname}"`);
@@ -104,9 +138,10 @@ async function applyWhiteout(parent: string, base: string): Promise<void> {
   native.mknod(target, native.S_IFCHR, 0, 0);
 }
 
-async function writeRegular(path: string, body: AsyncIterable<unknown>): Promise<void> {
+async function writeRegular(path: string, body: AsyncIterable<unknown>, syncer?: Syncer): Promise<void> {
   // O_EXCL|O_NOFOLLOW: the name was just cleared, so anything there now (a planted symlink) is refused.
   const fh = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  let handedOver = false;
   try {
     // Chunks come in tens of KB: gather them into one writev per MiB (a thread-pool round trip each).
     let batch: Uint8Array[] = [];
@@ -117,8 +152,9 @@ async function writeRegular(path: string, body: AsyncIterable<unknown>): Promise
       if (bytes >= WRITE_BATCH || batch.length >= 256) { await writeAll(fh, batch, bytes); batch = []; bytes = 0; }
     }
     if (batch.length) await writeAll(fh, batch, bytes);
+    if (syncer) { handedOver = true; await syncer.add(fh); }
   } finally {
-    await fh.close();
+    if (!handedOver) await fh.close();
   }
 }
 

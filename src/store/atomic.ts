@@ -4,7 +4,6 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { native } from '../sys/index.js';
 
 /** Marks temp files and directories; anything carrying it at startup is a leftover of a crash. */
 export const TEMP_MARK = '.wharf-tmp-';
@@ -18,16 +17,6 @@ export function tempPathFor(target: string): string {
 export async function fsyncDir(dir: string): Promise<void> {
   const fh = await open(dir, 'r');
   try { await fh.sync(); } finally { await fh.close(); }
-}
-
-/**
- * Makes everything written on the filesystem holding `path` durable with one syncfs(2): how big imports
- * (pulled and loaded layers: a blob and thousands of files) are synced as a whole before the rename that
- * publishes them, instead of an fsync (a journal commit) per file.
- */
-export async function syncFilesystem(path: string): Promise<void> {
-  const fh = await open(path, 'r');
-  try { await native.syncfs(fh.fd, path); } finally { await fh.close(); }
 }
 
 /** Writes `data` to `path` atomically (temp + fsync + rename + fsync dir). */

@@ -7,7 +7,7 @@ const require = createRequire(import.meta.url);
 
 type Fn = (...args: unknown[]) => number;
 interface Libc {
-  mknod: Fn; syncfs: Fn & { async: (...args: unknown[]) => void }; lsetxattr: Fn; lgetxattr: Fn; llistxattr: Fn; mount: Fn; umount2: Fn;
+  mknod: Fn; lsetxattr: Fn; lgetxattr: Fn; llistxattr: Fn; mount: Fn; umount2: Fn;
   socket: Fn; connect: Fn; errnoLocation: () => unknown; strerror: (n: number) => string; decodeInt: (p: unknown) => number;
   /** umount2 on one of koffi's worker threads; errno is the one that call set. */
   umount2Async: (target: string, flags: number) => Promise<{ rc: number; errno: number }>;
@@ -23,7 +23,6 @@ function load(): Libc {
   const sockaddrUn = koffi.struct('sockaddr_un', { sun_family: 'uint16', sun_path: koffi.array('char', 108) });
   libc = {
     mknod: lib.func('int mknod(const char *path, uint32_t mode, uint64_t dev)'),
-    syncfs: lib.func('int syncfs(int fd)'),
     lsetxattr: lib.func('int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)'),
     lgetxattr: lib.func('intptr_t lgetxattr(const char *path, const char *name, _Out_ void *value, size_t size)'),
     llistxattr: lib.func('intptr_t llistxattr(const char *path, _Out_ void *list, size_t size)'),
@@ -58,21 +57,6 @@ function check(op: string, path: string, rc: number): number {
   const l = load();
   const errno = l.decodeInt(l.errnoLocation());
   throw new NativeError(op, path, errno, l.strerror(errno));
-}
-
-/**
- * syncfs(2) on the filesystem holding the open descriptor `fd`, on koffi's worker thread (it waits for the
- * disk): one call makes every file written there durable, where an fsync per file would cost a journal
- * commit each.
- */
-export function syncfs(fd: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    load().syncfs.async(fd, (err: unknown, rc: number) => {
-      if (err) reject(err as Error);
-      else if (rc !== 0) reject(new SystemError(`syncfs ${what} failed`));
-      else resolve();
-    });
-  });
 }
 
 export const S_IFCHR = 0o020000;
