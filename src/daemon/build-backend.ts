@@ -44,11 +44,13 @@ export function buildOptions(q: Record<string, string[]>): BuildOptions {
     rm: flag(q, 'rm', true),
     forceRm: flag(q, 'forcerm'),
     networkMode: q.networkmode?.[0] || 'default',
+    // Each value one "host:ip" (the docker CLI and docker-py repeat the parameter).
+    extraHosts: (q.extrahosts ?? []).flatMap((v) => v.split(',')).filter((v) => v !== ''),
   };
 }
 
 async function runContainer(containers: ContainerManager, o: RunOptions): Promise<RunResult> {
-  const body = { ...o.config, AttachStdout: true, AttachStderr: true, HostConfig: { NetworkMode: o.networkMode } };
+  const body = { ...o.config, AttachStdout: true, AttachStderr: true, HostConfig: { NetworkMode: o.networkMode, ExtraHosts: o.extraHosts?.length ? o.extraHosts : null } };
   const { Id: id } = await containers.create(undefined, body);
   const remove = () => containers.remove(id, { force: true });
   try {

@@ -333,6 +333,7 @@ export class BuildRun implements StepHost {
       image: config.Image as string,
       config,
       networkMode: this.opts.networkMode || 'default',
+      extraHosts: this.opts.extraHosts,
       signal: this.signal,
       onStart: (id) => this.out(` ---> Running in ${id.slice(0, 12)}\n`),
       onOutput: (stream, data) => this.out(stream === 'stderr' ? `\x1b[91m${data.toString('utf8')}\x1b[0m` : data.toString('utf8')),

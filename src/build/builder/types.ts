@@ -12,6 +12,8 @@ export interface RunOptions {
   image: string;
   config: Json;
   networkMode: string;
+  /** --add-host entries ("host:ip") for the step's /etc/hosts. */
+  extraHosts?: string[];
   onStart(containerId: string): void;
   onOutput(stream: 'stdout' | 'stderr', data: Buffer): void;
   signal?: AbortSignal;
@@ -46,4 +48,5 @@ export interface BuildOptions {
   rm: boolean;
   forceRm: boolean;
   networkMode: string;
+  extraHosts?: string[];
 }

@@ -179,3 +179,13 @@ test('the real docker client (classic builder) builds against wharfd and prints 
   ok(d.wharf(['build', '--iidfile', iid, dir]));
   assert.match(readFileSync(iid, 'utf8'), /^sha256:[0-9a-f]{64}$/);
 });
+
+test('--add-host reaches the hosts file of RUN steps, through wharf build and the docker client', { skip: skipUnlessRoot }, () => {
+  const dir = ctx('addhost', { Dockerfile: 'FROM bb\nRUN grep -E "extra\\.test|other\\.test" /etc/hosts > /hosts-seen\n' });
+  ok(d.wharf(['build', '--no-cache', '-t', 'ah:1', '--add-host', 'extra.test:10.9.8.7', '--add-host', 'other.test:10.9.8.6', dir]));
+  assert.equal(ok(d.wharf(['run', '--rm', 'ah:1', 'cat', '/hosts-seen'])), '10.9.8.7\textra.test\n10.9.8.6\tother.test\n');
+  if (!dockerClient()) return;
+  const r = d.docker(['build', '--no-cache', '-t', 'ah:2', '--add-host', 'extra.test:10.9.8.5', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(ok(d.wharf(['run', '--rm', 'ah:2', 'cat', '/hosts-seen'])), '10.9.8.5\textra.test\n');
+});

@@ -65,6 +65,7 @@ async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number>
     rm: flags.rm === false ? '0' : '1',
     forcerm: flags['force-rm'] === true ? '1' : undefined,
     networkmode: (flags.network as string | undefined) || 'default',
+    extrahosts: (flags['add-host'] as string[] | undefined) ?? [],
   };
   const client = await ctx.client();
   const res = await client.imageBuild(body, query);
@@ -92,6 +93,7 @@ const command: Command = {
     use: '[OPTIONS] PATH | URL | -',
     short: 'Build an image from a Dockerfile',
     flags: [
+      { name: 'add-host', type: 'list', usage: 'Add a custom host-to-IP mapping (host:ip)' },
       { name: 'build-arg', type: 'list', usage: 'Set build-time variables' },
       { name: 'file', short: 'f', type: 'string', usage: 'Name of the Dockerfile (Default is \'PATH/Dockerfile\')' },
       { name: 'force-rm', type: 'bool', usage: 'Always remove intermediate containers' },
