@@ -44,6 +44,8 @@ export function buildOptions(q: Record<string, string[]>): BuildOptions {
     rm: flag(q, 'rm', true),
     forceRm: flag(q, 'forcerm'),
     networkMode: q.networkmode?.[0] || 'default',
+    // The docker CLI always sends it ("null" when unset): only a non-empty list restricts the cache.
+    cacheFrom: (jsonParam<string[] | null>(q, 'cachefrom', null) ?? []).length ? jsonParam<string[]>(q, 'cachefrom', []) : undefined,
     // Each value one "host:ip" (the docker CLI and docker-py repeat the parameter).
     extraHosts: (q.extrahosts ?? []).flatMap((v) => v.split(',')).filter((v) => v !== ''),
   };

@@ -238,7 +238,8 @@ export class BuildRun implements StepHost {
 
   async tryCache(st: StageState, probe: Json): Promise<boolean> {
     if (this.opts.noCache) return false;
-    const id = this.cache.get(Cache.key(st.img.imageId, probe), (i) => this.ports.images.list().some((r) => r.id === i));
+    const sources = this.cacheSources();
+    const id = this.cache.get(Cache.key(st.img.imageId, probe), (i) => (sources ? sources.has(i) : this.ports.images.list().some((r) => r.id === i)));
     if (!id) return false;
     this.out(' ---> Using cache\n');
     st.adopt(this.ports.images.get(id));
@@ -246,6 +247,26 @@ export class BuildRun implements StepHost {
   }
 
   remember(key: string, imageId: string): Promise<void> { return this.cache.set(key, imageId); }
+
+  private sources?: Set<string>;
+
+  /** With --cache-from, the images a cache hit may be: the named ones (unknown names skipped) and their parents. */
+  private cacheSources(): Set<string> | undefined {
+    if (!this.opts.cacheFrom) return undefined;
+    if (this.sources) return this.sources;
+    const out = new Set<string>();
+    for (const ref of this.opts.cacheFrom) {
+      let rec;
+      try { rec = this.ports.images.get(ref); } catch (err) { if (isNotFound(err)) continue; throw err; }
+      while (rec && !out.has(rec.id)) {
+        out.add(rec.id);
+        const parent: string | undefined = rec.meta.parent;
+        try { rec = parent ? this.ports.images.get(parent) : undefined; } catch { rec = undefined; }
+      }
+    }
+    this.sources = out;
+    return out;
+  }
 
   argValue(key: string, stageDefault: string | undefined, declared: boolean): string | undefined {
     const o = this.opts.buildArgs[key];

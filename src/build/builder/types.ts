@@ -49,4 +49,6 @@ export interface BuildOptions {
   forceRm: boolean;
   networkMode: string;
   extraHosts?: string[];
+  /** --cache-from: when given, only these images and their ancestors may serve as cache (dockerd's classic builder). */
+  cacheFrom?: string[];
 }

@@ -189,3 +189,16 @@ test('--add-host reaches the hosts file of RUN steps, through wharf build and th
   assert.equal(r.code, 0, r.stderr);
   assert.equal(ok(d.wharf(['run', '--rm', 'ah:2', 'cat', '/hosts-seen'])), '10.9.8.5\textra.test\n');
 });
+
+test('--cache-from: only the named images and their ancestors serve as cache; an unknown name leaves none', { skip: skipUnlessRoot }, () => {
+  const dir = ctx('cachefrom', { Dockerfile: 'FROM bb\nENV FOO=cf\nRUN touch /baz\nRUN touch /bax\n' });
+  ok(d.wharf(['build', '-t', 'cf:1', dir]));
+  const hits = (out: string) => (out.match(/Using cache/g) ?? []).length;
+  assert.equal(hits(ok(d.wharf(['build', '-t', 'cf:2', '--cache-from', 'cf:1', dir]))), 3);
+  assert.equal(hits(ok(d.wharf(['build', '-t', 'cf:3', '--cache-from', 'nosuchtag', dir]))), 0);
+  assert.equal(hits(ok(d.wharf(['build', '-t', 'cf:4', dir]))), 3, 'without --cache-from every local image serves');
+  if (!dockerClient()) return;
+  const r = d.docker(['build', '-t', 'cf:5', '--cache-from', 'nosuchtag', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(hits(r.stdout), 0);
+});

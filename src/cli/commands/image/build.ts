@@ -66,6 +66,7 @@ async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number>
     forcerm: flags['force-rm'] === true ? '1' : undefined,
     networkmode: (flags.network as string | undefined) || 'default',
     extrahosts: (flags['add-host'] as string[] | undefined) ?? [],
+    cachefrom: JSON.stringify((flags['cache-from'] as string[] | undefined) ?? null),
   };
   const client = await ctx.client();
   const res = await client.imageBuild(body, query);
@@ -95,6 +96,7 @@ const command: Command = {
     flags: [
       { name: 'add-host', type: 'list', usage: 'Add a custom host-to-IP mapping (host:ip)' },
       { name: 'build-arg', type: 'list', usage: 'Set build-time variables' },
+      { name: 'cache-from', type: 'list', usage: 'Images to consider as cache sources' },
       { name: 'file', short: 'f', type: 'string', usage: 'Name of the Dockerfile (Default is \'PATH/Dockerfile\')' },
       { name: 'force-rm', type: 'bool', usage: 'Always remove intermediate containers' },
       { name: 'iidfile', type: 'string', usage: 'Write the image ID to the file' },
