@@ -2,6 +2,8 @@
 // happen while the daemon is down are found at the next start, and --rm containers are cleaned up.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TestDaemon, ok, skipUnlessRoot } from '../../helpers/daemon.js';
 
 const d = new TestDaemon('wharf-crash');
@@ -43,4 +45,25 @@ test('a clean daemon stop leaves containers running (live-restore by default)', 
   await d.start();
   assert.equal(ok(d.wharf(['inspect', '-f', '{{.State.Running}}', 'steady'])), 'true\n');
   ok(d.wharf(['rm', '-f', 'steady']));
+});
+
+test('kill -9 while an auto-removed container is still being released: the next start finishes the job', { skip: skipUnlessRoot }, async () => {
+  const ls = (dir: string) => (existsSync(join(d.dataRoot, dir)) ? readdirSync(join(d.dataRoot, dir)) : []).filter((n) => /^[0-9a-f]{64}$/.test(n));
+  const sandboxes = () => Object.values((JSON.parse(readFileSync(join(d.dataRoot, 'network/state.json'), 'utf8')) as { sandboxes: Record<string, { Key: string }> }).sandboxes);
+  const before = { containers: ls('containers'), snapshots: ls('snapshots/active'), runtime: ls('runtime/c'), sandboxes: sandboxes().length };
+  // `run --rm` is answered when the container is removed for clients; runc's state, the mount, the namespace,
+  // the snapshot and the directory are released right after: the kill lands in the middle of that (or after).
+  ok(d.wharf(['run', '--rm', '--name', 'cut-short', 'busybox', 'true']));
+  d.crash();
+  await d.start();
+  assert.equal(d.wharf(['inspect', 'cut-short']).code, 1);
+  const deadline = Date.now() + 15_000;
+  let now = before;
+  while (Date.now() < deadline) {
+    now = { containers: ls('containers'), snapshots: ls('snapshots/active'), runtime: ls('runtime/c'), sandboxes: sandboxes().length };
+    if (JSON.stringify(now) === JSON.stringify(before)) break;
+    await sleep(100);
+  }
+  assert.deepEqual(now, before, 'nothing of the removed container is left');
+  assert.equal(ok(d.wharf(['ps', '-a', '-q', '--filter', 'name=cut-short'])), '');
 });
