@@ -130,6 +130,7 @@ export async function loadImages(host: Host, input: Readable): Promise<{ loaded:
   } finally {
     // Staged layers nothing used (not in the manifest, or not matching their diffID).
     for (const f of files.values()) {
+      await f.synced?.catch(() => undefined);
       const st = await f.staged;
       if (st) await host.snapshots.discardStaged(st);
     }
@@ -153,6 +154,8 @@ interface Spooled {
   staged?: Promise<StagedLayer | undefined>;
   /** The file was moved into the content store (as `digest`). */
   adopted?: boolean;
+  /** A layer.tar's fdatasync (and close). */
+  synced?: Promise<void>;
 }
 type FileMap = Map<string, Spooled>;
 
@@ -176,6 +179,7 @@ async function spool(host: Host, input: Readable, dir: string, files: FileMap): 
         );
       }
       const fh = await open(f.path!, 'wx', 0o600);
+      let handedOver = false;
       try {
         let batch: Buffer[] = [];
         let bytes = 0;
@@ -188,12 +192,17 @@ async function spool(host: Host, input: Readable, dir: string, files: FileMap): 
           if (layer && !layer.destroyed && !layer.write(b)) await drained(layer);
         }
         if (batch.length) await writeAll(fh, batch, bytes);
-        if (layer) await fh.datasync(); // it may become the layer's blob
+        if (layer) {
+          // It may become the layer's blob: synced while the rest of the archive is read.
+          handedOver = true;
+          f.synced = fh.datasync().finally(() => fh.close());
+          f.synced.catch(() => undefined);
+        }
       } catch (err) {
         layer?.destroy(err as Error);
         throw err;
       } finally {
-        await fh.close();
+        if (!handedOver) await fh.close();
       }
       layer?.end();
       f.digest = `sha256:${hash.digest('hex')}`;
@@ -247,6 +256,7 @@ async function loadLayer(host: Host, files: FileMap, name: string, parent: strin
     f.staged = undefined;
     if (st) {
       f.adopted = true;
+      try { await f.synced; } catch (err) { await host.snapshots.discardStaged(st); throw err; }
       debug('images', `load: layer ${diffId} unpacked while spooled`);
       return host.commitSpooledLayer(parent, diffId, f.path!, st);
     }
