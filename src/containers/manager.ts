@@ -1,6 +1,6 @@
 // The container lifecycle: create, start, stop, kill, pause, rename, remove, wait, and reconciling with
 // the monitors after a daemon restart. One async lock per container serialises state changes.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Conflict, InvalidParameter, NotModified, isNotFound } from '../errors.js';
 import type { EventBus } from '../events/index.js';
@@ -20,6 +20,7 @@ import type { VolumeStore } from '../volumes/index.js';
 import { createVolumes, planMounts, releaseMounts, removeAnonymousVolumes } from './mounts.js';
 import type { NetworkManager } from '../network/index.js';
 import { recordLinks, removeLink } from './links.js';
+import { resolvConf } from './etc-files.js';
 
 export interface ManagerDeps {
   store: ContainerStore;
@@ -434,6 +435,23 @@ export class ContainerManager {
     this.store.releaseName(old);
     await this.deps.network?.renamed(rec.Id, name);
     this.emit(rec, 'rename', { oldName: old });
+  }
+
+  /**
+   * A running container of the default bridge joined a user-defined network: like dockerd, its resolv.conf
+   * now names the embedded server. Written in place: the container's bind mount follows the file's inode.
+   */
+  async useEmbeddedDns(ref: string): Promise<void> {
+    const rec = this.store.get(ref);
+    if (rec.State.Status !== 'running') return;
+    const file = join(this.store.dir(rec.Id), 'resolv.conf');
+    const host = (await this.deps.network?.dns.hostResolvConf()) ?? (await readFile('/etc/resolv.conf', 'utf8').catch(() => ''));
+    const text = resolvConf(host, {
+      hostname: rec.Config.Hostname, domainname: rec.Config.Domainname, networkMode: 'bridge', embeddedDns: true,
+      dns: rec.HostConfig.Dns as string[], dnsSearch: rec.HostConfig.DnsSearch as string[], dnsOptions: rec.HostConfig.DnsOptions as string[],
+    });
+    const current = await readFile(file, 'utf8').catch(() => undefined);
+    if (current !== undefined && current !== text) await writeFile(file, text);
   }
 
   /** DELETE ...?link=1: drops the legacy link `ref` ("parent/alias") from its parent. */

@@ -118,6 +118,9 @@ export function networkBackend(net: NetworkManager, containers: ContainerManager
     async connectNetwork(id, body) {
       const c = containerRef(containers, body);
       await net.connect(c, id, endpointConfig(body.EndpointConfig));
+      // A default-bridge container's first user-defined network brings the embedded DNS server (dockerd).
+      const joined = net.get(id);
+      if (c.mode === 'bridge' && joined.Driver === 'bridge' && joined.Name !== 'bridge' && net.sandbox(c.id)) await containers.useEmbeddedDns(c.id);
     },
     async disconnectNetwork(id, body) {
       await net.disconnect(containerRef(containers, body), id);

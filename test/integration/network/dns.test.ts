@@ -126,6 +126,15 @@ test('a renamed container answers to its new name', { skip: skipUnlessRoot }, ()
   assert.deepEqual(addresses(ok(lookup(netA, `web2-${tag}`))), [ipOf(`web2-${tag}`, netA)]);
 });
 
+test('a default-bridge container connected to a user network gets the embedded server in resolv.conf and resolves there', { skip: skipUnlessRoot }, () => {
+  ok(d.wharf(['run', '-d', '--name', `late-${tag}`, 'busybox', 'sleep', '600']));
+  assert.doesNotMatch(ok(d.wharf(['exec', `late-${tag}`, 'cat', '/etc/resolv.conf'])), /127\.0\.0\.11/);
+  ok(d.docker(['network', 'connect', netA, `late-${tag}`]));
+  assert.equal(ok(d.wharf(['exec', `late-${tag}`, 'cat', '/etc/resolv.conf'])), 'nameserver 127.0.0.11\noptions ndots:0\n');
+  assert.deepEqual(addresses(ok(d.wharf(['exec', `late-${tag}`, 'nslookup', asker(netA)]))), [ipOf(asker(netA), netA)]);
+  ok(d.wharf(['rm', '-f', `late-${tag}`]));
+});
+
 test('removed containers stop resolving; a removed network\'s listener goes', { skip: skipUnlessRoot }, () => {
   ok(d.wharf(['rm', '-f', `api-${tag}`]));
   const out = lookup(netA, `api-${tag}`);
