@@ -264,7 +264,7 @@ test('--ipv6 networks: the bridge, each container and inspect carry IPv6 address
   const br = `br-${n.Id.slice(0, 12)}`;
   assert.match(spawnSync('ip', ['-6', '-o', 'addr', 'show', 'dev', br]).stdout.toString(), new RegExp(`inet6 ${prefix}1/64`));
   ok(d.docker(['run', '-d', '--name', 'un-v6a', '--network', 'un-v6', 'busybox', 'sleep', '300']));
-  ok(d.docker(['run', '-d', '--name', 'un-v6b', '--network', 'un-v6', '--ip6', `${prefix}beef`, 'busybox', 'sleep', '300']));
+  ok(d.wharf(['run', '-d', '--name', 'un-v6b', '--network', 'un-v6', '--ip6', `${prefix}beef`, 'busybox', 'sleep', '300']));
   const a = JSON.parse(ok(d.docker(['inspect', '-f', '{{json (index .NetworkSettings.Networks "un-v6")}}', 'un-v6a'])));
   assert.equal(a.GlobalIPv6Address, `${prefix}2`);
   assert.equal(a.GlobalIPv6PrefixLen, 64);

@@ -47,6 +47,7 @@ export const CREATE_FLAGS: FlagSpec[] = [
   { name: 'init', type: 'bool', usage: 'Run an init inside the container that forwards signals and reaps processes' },
   { name: 'interactive', short: 'i', type: 'bool', usage: 'Keep STDIN open even if not attached' },
   { name: 'ip', type: 'string', usage: 'IPv4 address (e.g., 172.30.100.104)' },
+  { name: 'ip6', type: 'string', usage: 'IPv6 address (e.g., 2001:db8::33)' },
   { name: 'ipc', type: 'string', usage: 'IPC mode to use' },
   { name: 'label', short: 'l', type: 'list', usage: 'Set meta data on a container' },
   { name: 'label-file', type: 'list', usage: 'Read in a line delimited file of labels' },
@@ -302,7 +303,7 @@ export function buildCreateBody(f: FlagValues, image: string, cmd: string[], env
     StopTimeout: f['stop-timeout'] as number | undefined,
     Healthcheck: health,
     HostConfig: hostConfig,
-    NetworkingConfig: { EndpointsConfig: networkEndpoints(network, list(f, 'network-alias'), f.ip as string | undefined) },
+    NetworkingConfig: { EndpointsConfig: networkEndpoints(network, list(f, 'network-alias'), f.ip as string | undefined, f.ip6 as string | undefined) },
   };
   applyLinks(body, network, list(f, 'link'));
   return body;
@@ -317,11 +318,12 @@ function applyLinks(body: ContainerCreateBody, network: string, links: string[])
   eps[network] = { ...(eps[network] as Record<string, unknown> | undefined ?? {}), Links: links };
 }
 
-/** The docker client's EndpointsConfig: the --network's aliases and --ip (as IPAMConfig.IPv4Address). */
-function networkEndpoints(network: string, aliases: string[], ip: string | undefined): Record<string, unknown> {
+/** The docker client's EndpointsConfig: the --network's aliases and --ip/--ip6 (as IPAMConfig). */
+function networkEndpoints(network: string, aliases: string[], ip: string | undefined, ip6: string | undefined): Record<string, unknown> {
   if (network === '' || network.startsWith('container:')) return {};
-  if (network === 'default' && !aliases.length && !ip) return {};
-  return { [network]: { ...(ip ? { IPAMConfig: { IPv4Address: ip } } : {}), ...(aliases.length ? { Aliases: aliases } : {}) } };
+  if (network === 'default' && !aliases.length && !ip && !ip6) return {};
+  const ipam = { ...(ip ? { IPv4Address: ip } : {}), ...(ip6 ? { IPv6Address: ip6 } : {}) };
+  return { [network]: { ...(ip || ip6 ? { IPAMConfig: ipam } : {}), ...(aliases.length ? { Aliases: aliases } : {}) } };
 }
 
 function healthConfig(f: FlagValues): ContainerCreateBody['Healthcheck'] {
