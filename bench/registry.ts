@@ -4,7 +4,7 @@
 // throughput, push >= Docker's).
 //   node scripts/build.mjs && RUNS=1 node dist/bench/registry.js      (needs root and docker-registry)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestDaemon } from '../test/helpers/daemon.js';
@@ -19,6 +19,26 @@ type Engine = { name: string; cli: string[]; env: NodeJS.ProcessEnv };
 function run(e: Engine, args: string[], cwd?: string): void {
   const r = spawnSync(e.cli[0]!, [...e.cli.slice(1), ...args], { cwd, env: { ...process.env, ...e.env }, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`${e.name} ${args.join(' ')} failed: ${r.stderr}`);
+}
+
+/** wharfd serving `socket`, or dockerd when no socket is given. */
+function daemonPid(socket?: string): number | undefined {
+  if (!socket) return Number(spawnSync('pidof', ['dockerd']).stdout.toString().trim().split(/\s+/)[0]) || undefined;
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
+      if (cmd.includes('wharfd') && cmd.includes(socket)) return Number(p);
+    } catch { /* gone */ }
+  }
+  return undefined;
+}
+
+/** utime + stime + cutime + cstime of `pid`, in ms. */
+function cpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const hz = 100;
+  return [11, 12, 13, 14].reduce((a, k) => a + Number(f[k]), 0) * (1000 / hz);
 }
 
 function out(e: Engine, args: string[]): string {
@@ -91,10 +111,17 @@ async function main(): Promise<void> {
     }
     for (const e of engines) run(e, ['push', remote]);
     // Pull: the image and everything holding its layers removed first, so all three layers are fetched.
+    // The daemons' CPU time (with their children: igzip, dockerd's docker-untar) is measured too: on a busy
+    // machine it says more than the wall time, which depends on how the scheduler shares the cores.
+    const pids: Record<string, number | undefined> = { wharf: daemonPid(d.socket), docker: daemonPid() };
+    const cpu: Record<string, number[]> = { wharf: [], docker: [] };
     for (let i = 0; i < RUNS; i++) {
       for (const e of engines) {
         dropAll(e);
+        const pid = pids[e.name];
+        const c0 = pid ? cpuMs(pid) : 0;
         results[e.name]!.pull!.push(time([...e.cli, 'pull', remote], e.env));
+        if (pid) cpu[e.name]!.push(cpuMs(pid) - c0);
       }
     }
     for (const e of engines) run(e, ['tag', remote, img]);
@@ -128,6 +155,8 @@ async function main(): Promise<void> {
       }
       console.log(line);
     }
+    const cpuLine = engines.filter((e) => cpu[e.name]!.length).map((e) => `${e.name}d ${(median(cpu[e.name]!) / 1000).toFixed(2)} s`).join(', ');
+    if (cpuLine) console.log(`pull  daemon CPU time (user+sys, with children), median: ${cpuLine}`);
     if (!dockerUp) console.log('docker engine not running: no comparison');
   } finally {
     await reg.stop();
