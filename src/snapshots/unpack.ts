@@ -17,6 +17,7 @@ const WH_META_PREFIX = '.wh..wh.';
 const WH_OPAQUE = '.wh..wh..opq';
 const XATTR_PAX = 'SCHILY.xattr.';
 const WRITE_BATCH = 1 << 20;
+const WRITEBACK_STEP = 8 << 20;
 
 interface DirTimes { path: string; mtime: Date }
 
@@ -146,10 +147,19 @@ async function writeRegular(path: string, body: AsyncIterable<unknown>, syncer?:
     // Chunks come in tens of KB: gather them into one writev per MiB (a thread-pool round trip each).
     let batch: Uint8Array[] = [];
     let bytes = 0;
+    let written = 0;
+    let kicked = 0;
     for await (const chunk of body) {
       batch.push(chunk as Uint8Array);
       bytes += (chunk as Uint8Array).length;
-      if (bytes >= WRITE_BATCH || batch.length >= 256) { await writeAll(fh, batch, bytes); batch = []; bytes = 0; }
+      if (bytes >= WRITE_BATCH || batch.length >= 256) {
+        await writeAll(fh, batch, bytes);
+        written += bytes;
+        batch = [];
+        bytes = 0;
+        // A big file goes to disk while it is written, so the final fdatasync has little left to wait for.
+        if (syncer && written - kicked >= WRITEBACK_STEP) { native.startWriteback(fh.fd, kicked, written - kicked); kicked = written; }
+      }
     }
     if (batch.length) await writeAll(fh, batch, bytes);
     if (syncer) { handedOver = true; await syncer.add(fh); }
