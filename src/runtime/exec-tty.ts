@@ -74,6 +74,7 @@ export async function conmonExecTty(o: ConmonExecOptions): Promise<TtyExecProces
   let child;
   try {
     child = start(conmonExecArgs(o, processFile), {
+      cwd: o.dir, // conmon's stray files (an "oom" marker) stay in the exec's directory
       stdio: ['ignore', 'ignore', errFd, 'pipe', 'pipe', 'pipe'],
       env: { ...process.env, _OCI_SYNCPIPE: '3', _OCI_STARTPIPE: '4', _OCI_ATTACHPIPE: '5' },
     });

@@ -107,6 +107,9 @@ export async function createWithConmon(o: ConmonOptions, p: MonitorPaths, timeou
   let child;
   try {
     child = start(conmonArgs(o, p), {
+      // conmon also drops an "oom" file in its working directory when the container is OOM-killed: keep
+      // it in the container's own directory rather than wherever wharfd was started.
+      cwd: dir,
       stdio: ['ignore', 'ignore', errFd, 'pipe', 'pipe'],
       env: { ...process.env, _OCI_SYNCPIPE: '3', _OCI_STARTPIPE: '4' },
     });
