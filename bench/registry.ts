@@ -76,8 +76,8 @@ async function main(): Promise<void> {
       run(e, ['import', '-c', 'CMD ["sh"]', join(ctx, 'busybox.tar'), base]);
       run(e, ['build', '-q', '-t', img, ctx]);
       run(e, ['tag', img, remote]);
-      // The build's intermediate images (they hold the three layers too): dockerd's rmi removes them with
-      // the image (untagged parents), wharf's keeps them, so they are removed by ID before each pull/load.
+      // The build's intermediate images (they hold the three layers too): both engines' rmi prunes them with
+      // the image (untagged parents); removing them by ID afterwards makes sure nothing is left either way.
       const baseId = out(e, ['image', 'inspect', '-f', '{{.Id}}', base]).trim();
       chain[e.name] = out(e, ['history', '-q', '--no-trunc', img]).split('\n').filter((x) => x.startsWith('sha256:') && x !== baseId);
       results[e.name] = { push: [], pull: [], save: [], load: [] };

@@ -210,7 +210,23 @@ export class ImageStoreCore {
     this.checkConflicts(rec, users, opts.force ? 'hard' : 'soft');
     for (const ref of this.refs.referencesTo(rec.id)) await this.untag(ref, rec.id, records);
     await this.deleteRecord(rec, records);
+    if (!opts.noPrune) await this.pruneParents(rec.meta.parent, opts, records);
     return records;
+  }
+
+  /**
+   * dockerd's prune of the parents (unless noprune): each untagged parent left without children and unused by
+   * any container goes too, quietly stopping at the first that does not qualify (the classic builder's
+   * intermediate images go with the image built on them).
+   */
+  private async pruneParents(parentId: string | undefined, opts: RemoveOptions, records: DeleteItem[]): Promise<void> {
+    for (let id = parentId; id;) {
+      const p = this.images.get(id);
+      if (!p || this.refs.referencesTo(p.id).length > 0 || usersOf(opts, p.id).length > 0) return;
+      if (this.list().some((i) => i.meta.parent === p.id)) return;
+      id = p.meta.parent;
+      await this.deleteRecord(p, records);
+    }
   }
 
   private async untag(ref: Reference, id: string, records: DeleteItem[]): Promise<void> {
@@ -237,7 +253,9 @@ export class ImageStoreCore {
     this.onEvent('delete', rec.id, { name: rec.id });
     records.push({ Deleted: rec.id });
     const removed = await this.snapshots.pruneLayers(this.list().map((i) => i.chainId).filter((c): c is string => !!c));
-    for (const c of removed) records.push({ Deleted: c });
+    // dockerd reports the layers this image released; others the prune found unused go silently.
+    const own = new Set(chainIds(rec.diffIds));
+    for (const c of removed.filter((x) => own.has(x)).reverse()) records.push({ Deleted: c });
     const liveDiffs = new Set(this.list().flatMap((i) => i.diffIds));
     for (const d of rec.diffIds) if (!liveDiffs.has(d)) await this.content.delete(d);
   }

@@ -202,3 +202,19 @@ test('--cache-from: only the named images and their ancestors serve as cache; an
   assert.equal(r.code, 0, r.stderr);
   assert.equal(hits(r.stdout), 0);
 });
+
+test('rmi of a built image prunes its untagged intermediate parents like dockerd; --no-prune keeps them', { skip: skipUnlessRoot }, () => {
+  const dir = ctx('rmiprune', { Dockerfile: 'FROM bb\nRUN echo a > /rmi-a\nRUN echo b > /rmi-b\n' });
+  const all = () => ok(d.wharf(['images', '-a', '-q', '--no-trunc'])).split('\n').filter(Boolean);
+  const before = all();
+  ok(d.wharf(['build', '--no-cache', '-t', 'rp:1', dir]));
+  assert.equal(all().length, before.length + 2, 'the image and one intermediate parent');
+  const out = ok(d.docker(['rmi', 'rp:1']));
+  // The image, its layer, the parent, the parent's layer (dockerd's records in its order).
+  assert.match(out, /^Untagged: rp:1\n(Deleted: sha256:[0-9a-f]{64}\n){4}$/);
+  assert.deepEqual(all().sort(), [...before].sort());
+  ok(d.wharf(['build', '--no-cache', '-t', 'rp:2', dir]));
+  const kept = ok(d.wharf(['rmi', '--no-prune', 'rp:2']));
+  assert.match(kept, /^Untagged: rp:2\n(Deleted: sha256:[0-9a-f]{64}\n){2}$/);
+  assert.equal(all().length, before.length + 1, 'the parent stays with --no-prune');
+});
