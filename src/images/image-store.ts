@@ -140,7 +140,13 @@ export class ImageStore extends ImageStoreCore {
   history(refOrId: string): Array<Record<string, unknown>> {
     const rec = this.get(refOrId);
     const sizes = chainSizes(this, rec);
-    return historyView(rec, this.repoTags(rec.id), sizes);
+    // The image, then its local parents (a classic build's intermediate images), newest first.
+    const chain: Array<{ id: string; tags: string[] }> = [];
+    for (let r: ImageRecord | undefined = rec; r; r = r.meta.parent ? this.images.get(r.meta.parent) : undefined) {
+      chain.push({ id: r.id, tags: this.repoTags(r.id) });
+      if (chain.length > 10_000) break;
+    }
+    return historyView(rec, chain, sizes);
   }
 
   graphDriver(rec: ImageRecord): GraphDriverInfo { return this.snapshots.layerGraphDriver(rec.chainId); }

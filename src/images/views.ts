@@ -53,8 +53,11 @@ export function inspectView(rec: ImageRecord, names: Names, graphDriver: GraphDr
   return out;
 }
 
-/** Newest first; the top entry carries the image ID and tags, the rest "<missing>" (Docker's ImageHistory). */
-export function historyView(rec: ImageRecord, tags: string[], layerSizes: number[]): Array<Record<string, unknown>> {
+/**
+ * Newest first, as Docker's ImageHistory: the entries take the IDs and tags of the image and then of its local
+ * parents in turn (one per instruction of a classic build); past the last known parent they are "<missing>".
+ */
+export function historyView(rec: ImageRecord, chain: Array<{ id: string; tags: string[] }>, layerSizes: number[]): Array<Record<string, unknown>> {
   const history = rec.config.history?.length ? rec.config.history : rec.diffIds.map(() => ({ created: rec.config.created }));
   const out: Array<Record<string, unknown>> = [];
   let layer = 0;
@@ -63,6 +66,6 @@ export function historyView(rec: ImageRecord, tags: string[], layerSizes: number
     out.push({ Comment: (h as { comment?: string }).comment ?? '', Created: unix(h.created), CreatedBy: (h as { created_by?: string }).created_by ?? '', Id: '<missing>', Size: size, Tags: null });
   }
   out.reverse();
-  if (out[0]) Object.assign(out[0], { Id: rec.id, Tags: tags.length ? tags : null });
+  chain.forEach((c, i) => { if (out[i]) Object.assign(out[i]!, { Id: c.id, Tags: c.tags.length ? c.tags : null }); });
   return out;
 }

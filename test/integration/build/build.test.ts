@@ -209,6 +209,11 @@ test('rmi of a built image prunes its untagged intermediate parents like dockerd
   const before = all();
   ok(d.wharf(['build', '--no-cache', '-t', 'rp:1', dir]));
   assert.equal(all().length, before.length + 2, 'the image and one intermediate parent');
+  // history names each step's local image (the intermediate parents), as dockerd's does.
+  const parent = ok(d.wharf(['inspect', '-f', '{{.Parent}}', 'rp:1'])).trim();
+  const hist = ok(d.docker(['history', '-q', '--no-trunc', 'rp:1'])).split('\n').filter(Boolean);
+  assert.deepEqual(hist.slice(0, 2), [ok(d.wharf(['inspect', '-f', '{{.Id}}', 'rp:1'])).trim(), parent]);
+  assert.equal(hist[2], ok(d.wharf(['inspect', '-f', '{{.Id}}', 'bb'])).trim());
   const out = ok(d.docker(['rmi', 'rp:1']));
   // The image, its layer, the parent, the parent's layer (dockerd's records in its order).
   assert.match(out, /^Untagged: rp:1\n(Deleted: sha256:[0-9a-f]{64}\n){4}$/);
