@@ -2,14 +2,14 @@
 // <v1-id>/{VERSION,json,layer.tar}) and `docker load` of that layout or an OCI image layout.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { PassThrough, Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { InvalidParameter } from '../errors.js';
 import { chainId, chainIds, type LayerInfo, type StagedLayer } from '../snapshots/index.js';
-import { layout } from '../store/index.js';
+import { layout, writevAll } from '../store/index.js';
 import { debug } from '../sys/index.js';
 import { goContainerConfig, goJson, sortedKeys } from './go-json.js';
 import type { ImageStoreCore } from './image-records.js';
@@ -188,10 +188,10 @@ async function spool(host: Host, input: Readable, dir: string, files: FileMap): 
           hash.update(b);
           batch.push(b);
           bytes += b.length;
-          if (bytes >= 1 << 20 || batch.length >= 256) { await writeAll(fh, batch, bytes); batch = []; bytes = 0; }
+          if (bytes >= 1 << 20 || batch.length >= 256) { await writevAll(fh, batch, bytes); batch = []; bytes = 0; }
           if (layer && !layer.destroyed && !layer.write(b)) await drained(layer);
         }
-        if (batch.length) await writeAll(fh, batch, bytes);
+        if (batch.length) await writevAll(fh, batch, bytes);
         if (layer) {
           // It may become the layer's blob: synced while the rest of the archive is read.
           handedOver = true;
@@ -221,17 +221,6 @@ function drained(s: PassThrough): Promise<void> {
   });
 }
 
-async function writeAll(fh: FileHandle, bufs: Buffer[], total: number): Promise<void> {
-  const { bytesWritten } = await fh.writev(bufs);
-  if (bytesWritten < total) {
-    const rest = Buffer.concat(bufs).subarray(bytesWritten);
-    for (let off = 0; off < rest.length;) {
-      const k = (await fh.write(rest, off)).bytesWritten;
-      if (k <= 0) throw new Error('short write');
-      off += k;
-    }
-  }
-}
 
 function resolveFile(files: FileMap, name: string, depth = 0): Spooled {
   const f = files.get(posix.normalize(name).replace(/^(\.\/)+/, ''));

@@ -9,6 +9,7 @@ import { join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import * as tar from 'tar-stream';
 import { InvalidParameter } from '../errors.js';
+import { writevAll } from '../store/index.js';
 import { native } from '../sys/index.js';
 import { cleanEntryName, resolveDir, symlinkEscapes } from './safe-path.js';
 
@@ -153,7 +154,7 @@ async function writeRegular(path: string, body: AsyncIterable<unknown>, syncer?:
       batch.push(chunk as Uint8Array);
       bytes += (chunk as Uint8Array).length;
       if (bytes >= WRITE_BATCH || batch.length >= 256) {
-        await writeAll(fh, batch, bytes);
+        await writevAll(fh, batch, bytes);
         written += bytes;
         batch = [];
         bytes = 0;
@@ -161,25 +162,13 @@ async function writeRegular(path: string, body: AsyncIterable<unknown>, syncer?:
         if (syncer && written - kicked >= WRITEBACK_STEP) { native.startWriteback(fh.fd, kicked, written - kicked); kicked = written; }
       }
     }
-    if (batch.length) await writeAll(fh, batch, bytes);
+    if (batch.length) await writevAll(fh, batch, bytes);
     if (syncer) { handedOver = true; await syncer.add(fh); }
   } finally {
     if (!handedOver) await fh.close();
   }
 }
 
-/** writev that finishes a short write (a regular file only writes short when the disk fills up). */
-async function writeAll(fh: FileHandle, bufs: Uint8Array[], total: number): Promise<void> {
-  const { bytesWritten } = await fh.writev(bufs);
-  if (bytesWritten < total) {
-    const rest = Buffer.concat(bufs).subarray(bytesWritten);
-    for (let off = 0; off < rest.length;) {
-      const n = (await fh.write(rest, off)).bytesWritten;
-      if (n <= 0) throw new Error('short write');
-      off += n;
-    }
-  }
-}
 
 async function hardlinkTarget(dest: string, h: tar.Header): Promise<string> {
   const name = h.linkname ?? '';

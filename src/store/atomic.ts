@@ -2,7 +2,7 @@
 // target, and the directory is fsynced, so after `kill -9` (or power loss) a reader sees the old file or the
 // new one, never a torn one. Temp names carry TEMP_MARK so startup sweeps can find leftovers.
 import { randomBytes } from 'node:crypto';
-import { open, readFile, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { open, readFile, readdir, rename, rm, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** Marks temp files and directories; anything carrying it at startup is a leftover of a crash. */
@@ -84,4 +84,17 @@ export async function sweepTemp(dir: string): Promise<number> {
   const stale = names.filter((n) => n.startsWith(TEMP_MARK));
   await Promise.all(stale.map((n) => rm(join(dir, n), { recursive: true, force: true })));
   return stale.length;
+}
+
+/** writev that finishes a short write (a regular file only writes short when the disk fills up). */
+export async function writevAll(fh: FileHandle, bufs: Uint8Array[], total: number): Promise<void> {
+  const { bytesWritten } = await fh.writev(bufs);
+  if (bytesWritten < total) {
+    const rest = Buffer.concat(bufs).subarray(bytesWritten);
+    for (let off = 0; off < rest.length;) {
+      const n = (await fh.write(rest, off)).bytesWritten;
+      if (n <= 0) throw new Error('short write');
+      off += n;
+    }
+  }
 }
