@@ -7,12 +7,11 @@ import { mkdir, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Conflict, InvalidParameter, NotFound, Forbidden, SystemError } from '../errors.js';
 import { readJsonOr, writeJsonAtomic } from '../store/index.js';
-import { run } from '../sys/index.js';
 import { contains, defaultPools, formatCidr, formatIp, hostRoutes, macFor, overlaps, parseCidr, parseIp, size, type Cidr } from './addr.js';
 import { contains6, formatCidr6, formatIp6, lastOf6, overlaps6, parseCidr6, parseIp6, type Cidr6 } from './addr6.js';
 import { canBind, freePort } from './host-ports.js';
 import { applyRules, ensureJumps, renderRules, type BridgeRule, type PortRule } from './iptables.js';
-import { addVeth, createSandbox, deleteLink, ensureBridge, linkExists, removeSandbox, setDefaultRoute, writeSysctl } from './netlink.js';
+import { addVeth, createSandbox, deleteLink, ensureBridge, removeSandbox, setDefaultRoute, writeSysctl } from './netlink.js';
 import { isPredefined, listFilter, pruneFilter, type Filters } from './network-filters.js';
 import { EmbeddedDns, type DnsRequest, type SandboxDns } from './dns/embedded.js';
 
@@ -602,7 +601,6 @@ export class NetworkManager {
       const v4 = req.ipamConfig.filter((c) => c.Subnet && !c.Subnet.includes(':'));
       const v6 = req.ipamConfig.filter((c) => c.Subnet?.includes(':'));
       if (v4.length > 1 || v6.length > 1) throw new Forbidden("bridge driver doesn't support multiple subnets");
-      if (v6[0]) n.UserSubnet = true;
       if (v6[0] && req.enableIPv6) this.userSubnet6(n, v6[0]);
       n.EnableIPv6 = req.enableIPv6 === true;
       const given = v4[0];
@@ -799,7 +797,8 @@ function checkEndpointConfig(net: NetworkRecord, ipam: Record<string, string> | 
   if (isPredefined(net)) {
     if (ip) throw new InvalidParameter('user specified IP address is supported on user defined networks only');
     if (aliases?.length) throw new InvalidParameter('network-scoped alias is supported only for containers in user defined networks');
-  } else if (ip && !net.UserSubnet) {
+  } else if ((ipam?.IPv4Address && !net.UserSubnet) || (ipam?.IPv6Address && !net.IPAMConfig.some((c) => c.Subnet?.includes(':')))) {
+    // Per family, as dockerd: a fixed address needs a pool of its family configured by the user.
     throw new InvalidParameter('user specified IP address is supported only when connecting to networks with user configured subnets');
   }
 }

@@ -39,8 +39,7 @@ export async function ensureBridge(name: string, gatewayCidr: string, gateway6Ci
   lines.push(`link set ${name} up`);
   if (gateway6Cidr) {
     await writeSysctl(`/proc/sys/net/ipv6/conf/${name}/disable_ipv6`, '0');
-    const r6 = await run(['ip', '-6', '-o', 'addr', 'show', 'dev', name, 'scope', 'global']);
-    if (!r6.stdout.includes(` ${gateway6Cidr} `)) lines.push(`addr add ${gateway6Cidr} dev ${name} nodad`);
+    lines.push(`addr replace ${gateway6Cidr} dev ${name} nodad`); // idempotent across daemon restarts
   }
   await batch(lines);
   await writeSysctl(`/proc/sys/net/ipv4/conf/${name}/route_localnet`, '1');
