@@ -78,7 +78,8 @@ export class ExecManager {
     if (rec.State.Status !== 'running') throw new Conflict(`Container ${rec.Id} is not running`);
     e.started = true;
     e.Running = true;
-    await opts.beforeRun?.();
+    // The client gone before its process started: nothing runs, the exec is over.
+    try { await opts.beforeRun?.(); } catch (err) { e.Running = false; throw err; }
     const proc = await this.runner.exec(rec.Id, { args: e.args, env: e.env, cwd: e.workingDir, user: e.user, privileged: e.privileged, tty: e.tty });
     e.resize = proc.resize;
     e.launched = true;
