@@ -91,9 +91,7 @@ export async function conmonExecTty(o: ConmonExecOptions): Promise<TtyExecProces
   const sock = connectAttach(o.dir);
   sock.on('error', () => undefined);
   const stdout = new PassThrough();
-  let lastData = Date.now();
   sock.on('data', (packet: Buffer) => {
-    lastData = Date.now();
     if (packet.length > 1 && packet[0] === 2) stdout.write(packet.subarray(1));
   });
   const ended = new Promise<void>((r) => { sock.once('end', r); sock.once('close', r); });
@@ -104,14 +102,12 @@ export async function conmonExecTty(o: ConmonExecOptions): Promise<TtyExecProces
   const exit = (async () => {
     let code = pidValue;
     if (pidValue > 0) { const second = await sync.next(); code = second.done ? 137 : second.value; }
-    // conmon relays the last output before it reports the exit, but the two arrive on different fds:
-    // wait for the socket to end or go quiet for a moment before ending the stream.
-    const exitedAt = Date.now();
-    const idle = (async () => {
-      const deadline = exitedAt + 2000;
-      while (Date.now() - Math.max(lastData, exitedAt) < 50 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    })();
-    await Promise.race([ended, idle]);
+    // conmon relays the last output before it reports the exit, but the two arrive on different fds: the
+    // output is complete when conmon, exiting, closes the attach socket (0-3 ms after the exit here). A
+    // quiet-period guess cut the last lines off under load; the cap only guards against a conmon that hangs.
+    let cap: NodeJS.Timeout | undefined;
+    await Promise.race([ended, new Promise<void>((r) => { cap = setTimeout(r, 5000); })]);
+    clearTimeout(cap);
     sock.destroy();
     stdout.end();
     return code < 0 ? 255 : code;
