@@ -5,7 +5,7 @@ export { NetworkManager } from './manager.js';
 export type {
   NetworkOptions, NetworkRecord, EndpointRecord, SandboxRecord, SandboxRequest, SandboxInfo, PortBinding, AttachConfig,
   CreateRequest, ContainerRef, EndpointEntry, NetworkEvent,
-} from './manager.js';
+} from './types.js';
 export { chainNames } from './iptables.js';
 export { isPredefined } from './network-filters.js';
 export type { Filters as NetworkFilters } from './network-filters.js';

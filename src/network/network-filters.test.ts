@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isInvalidParameter } from '../errors.js';
-import type { NetworkRecord } from './manager.js';
+import type { NetworkRecord } from './types.js';
 import { listFilter, pruneFilter } from './network-filters.js';
 
 const rec = (name: string, extra: Partial<NetworkRecord> = {}): NetworkRecord => ({

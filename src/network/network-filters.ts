@@ -3,7 +3,7 @@
 // "label!="), type is custom|builtin, dangling is a boolean, until a timestamp or a Go duration.
 import { InvalidParameter, SystemError } from '../errors.js';
 import { parseGoDuration } from '../units/index.js';
-import type { NetworkRecord } from './manager.js';
+import type { NetworkRecord } from './types.js';
 
 export type Filters = Record<string, string[] | undefined>;
 

@@ -4,7 +4,7 @@
 // come and go, and when a sandbox is set up.
 import { readFile } from 'node:fs/promises';
 import { warn } from '../../sys/index.js';
-import type { NetworkRecord, SandboxRecord } from '../manager.js';
+import type { NetworkRecord, SandboxRecord } from '../types.js';
 import { hostResolvConfPath, upstreamServers, dnsOptions, containerResolvConf, isLoopback } from './resolv-conf.js';
 import { applySandboxRules } from './sandbox-rules.js';
 import { DnsServer, type DnsServerOptions } from './server.js';
