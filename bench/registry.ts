@@ -3,6 +3,7 @@
 // runs here, docker side by side, with throughput and ratios (issue 7's goals: pull >= 2x Docker's
 // throughput, push >= Docker's).
 //   node scripts/build.mjs && RUNS=1 node dist/bench/registry.js      (needs root and docker-registry)
+//   OPS=push,pull (default push,pull,save,load; load needs save) and ENGINES=wharf (default both) pick parts.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -13,6 +14,9 @@ import { median, time } from './timing.js';
 
 const RUNS = Number(process.env.RUNS ?? 2);
 const LAYER_MB = Number(process.env.LAYER_MB ?? 100);
+/** Which measures to take (default all): e.g. OPS=pull; ENGINES=wharf leaves Docker out. */
+const OPS = (process.env.OPS ?? 'push,pull,save,load').split(',');
+const ONLY = process.env.ENGINES?.split(',');
 
 type Engine = { name: string; cli: string[]; env: NodeJS.ProcessEnv };
 
@@ -55,7 +59,7 @@ async function main(): Promise<void> {
   const dockerUp = !!dockerBin && spawnSync(dockerBin, ['version'], { stdio: 'ignore' }).status === 0;
   const wharf: Engine = { name: 'wharf', cli: ['bin/wharf'], env: { WHARF_HOST: d.host } };
   const docker: Engine = { name: 'docker', cli: [dockerBin ?? 'docker'], env: { DOCKER_BUILDKIT: '0' } };
-  const engines = dockerUp ? [wharf, docker] : [wharf];
+  const engines = (dockerUp ? [wharf, docker] : [wharf]).filter((e) => !ONLY || ONLY.includes(e.name));
   const base = 'wharf-bench-registry-base:latest';
   const img = 'wharf-bench-registry:latest';
   const loadBefore = loadavg().map((x) => x.toFixed(2)).join(' ');
@@ -81,6 +85,8 @@ async function main(): Promise<void> {
       const baseId = out(e, ['image', 'inspect', '-f', '{{.Id}}', base]).trim();
       chain[e.name] = out(e, ['history', '-q', '--no-trunc', img]).split('\n').filter((x) => x.startsWith('sha256:') && x !== baseId);
       results[e.name] = { push: [], pull: [], save: [], load: [] };
+      // Until a save gives the archive's size (OPS without save): the image's.
+      mb ||= Number(out(e, ['image', 'inspect', '-f', '{{.Size}}', img]).trim()) / 1e6;
     }
     const dropAll = (e: Engine): void => {
       const refs = [img, remote];
@@ -95,7 +101,7 @@ async function main(): Promise<void> {
     // Runs alternate between the engines, so a machine whose load changes affects both alike.
     // Push: a fresh (empty) registry each run, so every blob is uploaded (a registry that has them answers
     // the HEAD or mounts them from the earlier repository, and nothing is measured).
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; OPS.includes('push') && i < RUNS; i++) {
       for (const e of engines) {
         const fresh = new TestRegistry();
         await fresh.start();
@@ -115,7 +121,7 @@ async function main(): Promise<void> {
     // machine it says more than the wall time, which depends on how the scheduler shares the cores.
     const pids: Record<string, number | undefined> = { wharf: daemonPid(d.socket), docker: daemonPid() };
     const cpu: Record<string, number[]> = { wharf: [], docker: [] };
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; OPS.includes('pull') && i < RUNS; i++) {
       for (const e of engines) {
         dropAll(e);
         const pid = pids[e.name];
@@ -125,7 +131,7 @@ async function main(): Promise<void> {
       }
     }
     for (const e of engines) run(e, ['tag', remote, img]);
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; OPS.includes('save') && i < RUNS; i++) {
       for (const e of engines) {
         const tar = join(ctx, `${e.name}.tar`);
         rmSync(tar, { force: true });
@@ -133,7 +139,7 @@ async function main(): Promise<void> {
         mb = statSync(tar).size / 1e6;
       }
     }
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; OPS.includes('load') && i < RUNS; i++) {
       for (const e of engines) {
         dropAll(e);
         results[e.name]!.load!.push(time([...e.cli, 'load', '-i', join(ctx, `${e.name}.tar`)], e.env));
@@ -146,7 +152,7 @@ async function main(): Promise<void> {
     }
     const loadAfter = loadavg().map((x) => x.toFixed(2)).join(' ');
     console.log(`image: busybox + 3 x ${LAYER_MB} MB random layers (${mb.toFixed(0)} MB saved), median of ${RUNS}, engines alternating; load average ${loadBefore} before, ${loadAfter} after`);
-    for (const op of ['push', 'pull', 'save', 'load']) {
+    for (const op of OPS) {
       const w = median(results.wharf![op]!);
       let line = `${op.padEnd(5)} wharf ${(w / 1000).toFixed(2).padStart(6)} s (${(mb / (w / 1000)).toFixed(0)} MB/s)`;
       if (results.docker) {

@@ -5,9 +5,8 @@
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream';
-import { createGzip } from 'node:zlib';
 import { NotFound, SystemError } from '../errors.js';
-import { familiarName, familiarString, parseReference, type ImageRecord, type Reference } from '../images/index.js';
+import { compressGzip, familiarName, familiarString, parseReference, type ImageRecord, type Reference } from '../images/index.js';
 import { errorFrom } from './http.js';
 import { layerProgress, layerStatus, shortId, status, Throttle, ProgressChannel, type Message } from './progress.js';
 import { splitName, type RegistryContext } from './pull.js';
@@ -159,7 +158,7 @@ class Counter extends Transform {
   override _transform(c: Buffer, _e: BufferEncoding, cb: TransformCallback): void { this.hash.update(c); this.size += c.length; cb(null, c); }
 }
 
-/** Streams the layer tar through gzip into one PATCH, then commits it with PUT ?digest=. */
+/** Streams the layer tar through gzip (igzip when installed) into one PATCH, then commits it with PUT ?digest=. */
 async function uploadLayer(ctx: RegistryContext, s: RegistrySession, path: string, diffId: string, id: string, req: PushRequest, ch: ProgressChannel): Promise<Descriptor> {
   const total = await ctx.images.content.size(diffId);
   const loc = await startUpload(s, path, req.signal);
@@ -167,9 +166,9 @@ async function uploadLayer(ctx: RegistryContext, s: RegistrySession, path: strin
   const t = new Throttle();
   let read = 0;
   src.on('data', (c: Buffer) => { read += c.length; if (t.ready(read === total)) ch.push(layerProgress(id, 'Pushing', read, total)); });
-  const gzip = createGzip({ chunkSize: 256 << 10 });
   const counter = new Counter();
-  pipeline(src, gzip, counter, () => undefined);
+  const gzip = compressGzip(src, total);
+  pipeline(gzip, counter, () => undefined);
   const patch = await s.request({ method: 'PATCH', path: loc, headers: { 'Content-Type': 'application/octet-stream' }, body: counter, signal: req.signal });
   if (patch.statusCode !== 202) throw await errorFrom(patch);
   patch.resume();

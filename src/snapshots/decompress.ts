@@ -1,8 +1,9 @@
 // Transparent decompression of layer and import streams, detected by magic bytes like Docker's
 // archive.DecompressStream: gzip in-process (zlib), or for big streams through ISA-L's igzip when installed
-// (dockerd uses unpigz the same way); bzip2/xz/zstd through the system tools (sys/exec).
+// (dockerd uses unpigz the same way); bzip2/xz/zstd through the system tools (sys/exec). And the way back
+// for push: gzip through igzip when installed, zlib otherwise.
 import { PassThrough, Readable, pipeline } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, createGzip } from 'node:zlib';
 import { InvalidParameter } from '../errors.js';
 import { start, which } from '../sys/index.js';
 
@@ -42,12 +43,25 @@ export async function decompress(input: Readable, opts: DecompressOptions = {}):
   const kind = detectCompression(head);
   if (kind === 'none') return stream;
   if (kind === 'gzip') {
-    if ((opts.size ?? 0) >= EXTERNAL_GZIP_MIN && haveIgzip()) return throughTool(stream, 'igzip');
+    if ((opts.size ?? 0) >= EXTERNAL_GZIP_MIN && haveIgzip()) return throughTool(stream, ['igzip', '-dc'], 'decompression');
     const gunzip = createGunzip();
     pipeline(stream, gunzip, () => undefined);
     return gunzip;
   }
-  return throughTool(stream, kind === 'bzip2' ? 'bzip2' : kind === 'xz' ? 'xz' : 'zstd');
+  return throughTool(stream, [kind === 'bzip2' ? 'bzip2' : kind === 'xz' ? 'xz' : 'zstd', '-dc'], 'decompression');
+}
+
+/**
+ * Gzips `input` (`size`: its length when known). Big streams go through igzip at its level 3, which gives
+ * about zlib level 6's ratio on binaries and text (100 MB of shared libraries: 35.1 MB against 31.9 MB) at 3-7
+ * times its speed (0.6 s against 4.3 s; random data 300 MB: 1.6 s against 8.9 s), in its own process: a push
+ * is no longer bound by the compressor, where dockerd's Go gzip bounds its own. Small ones use zlib.
+ */
+export function compressGzip(input: Readable, size = Infinity): Readable {
+  if (size >= EXTERNAL_GZIP_MIN && haveIgzip()) return throughTool(input, ['igzip', '-3', '-c'], 'compression');
+  const gzip = createGzip({ chunkSize: 256 << 10 });
+  pipeline(input, gzip, () => undefined);
+  return gzip;
 }
 
 /**
@@ -83,20 +97,25 @@ async function peek(input: Readable, n: number): Promise<{ head: Buffer; stream:
   return { head: (parts.length === 1 ? parts[0]! : Buffer.concat(parts)).subarray(0, n), stream: out };
 }
 
-/** Pipes through `<tool> -dc`; the output ends only after the tool exited 0, so corrupt input is an error. */
-function throughTool(input: Readable, tool: string): Readable {
-  // -dc: igzip accepts it like gzip (and, as unpigz, ignores trailing garbage; the diffID covers the output).
-  const child = start([tool, '-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
+/**
+ * Pipes through `argv` (a filter from stdin to stdout); the output ends only after the tool exited 0, so
+ * corrupt input is an error. `-dc`: igzip accepts it like gzip (and, as unpigz, ignores trailing garbage;
+ * the diffID covers the output).
+ */
+function throughTool(input: Readable, argv: string[], what: string): Readable {
+  const tool = argv[0]!;
+  const child = start(argv, { stdio: ['pipe', 'pipe', 'pipe'] });
   const out = new PassThrough();
   let stderr = '';
   child.stderr!.on('data', (b: Buffer) => { if (stderr.length < 4096) stderr += b.toString(); });
   child.stdin!.on('error', () => undefined);
-  pipeline(input, child.stdin!, () => undefined);
+  // A failing input must fail the output: the tool would take the early EOF for the end of the data.
+  pipeline(input, child.stdin!, (err) => { if (err) out.destroy(err); });
   child.stdout!.pipe(out, { end: false });
   child.on('error', (err) => out.destroy(err));
   child.on('close', (code) => {
     if (code === 0) out.end();
-    else out.destroy(new InvalidParameter(`${tool} decompression failed: ${stderr.trim() || `exit status ${code}`}`));
+    else out.destroy(new InvalidParameter(`${tool} ${what} failed: ${stderr.trim() || `exit status ${code}`}`));
   });
   out.on('close', () => { if (child.exitCode === null) child.kill('SIGKILL'); });
   return out;

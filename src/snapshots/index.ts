@@ -2,7 +2,7 @@
 // and the one tar unpacker. See types.ts for the lifecycle.
 export { Snapshotter } from './snapshotter.js';
 export { chainId, chainIds } from './digest.js';
-export { decompress, detectCompression } from './decompress.js';
+export { compressGzip, decompress, detectCompression } from './decompress.js';
 export type { Compression } from './decompress.js';
 export { unpackTar } from './unpack.js';
 export type { Change, GraphDriverInfo, LayerInfo, SnapshotMounts, StagedLayer } from './types.js';

@@ -5,10 +5,10 @@ import { lstat, mkdtemp, readFile, readlink, readdir, rm, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { isInvalidParameter } from '../errors.js';
 import { native, run } from '../sys/index.js';
-import { Snapshotter, decompress, unpackTar } from './index.js';
+import { Snapshotter, compressGzip, decompress, unpackTar } from './index.js';
 import { makeTar, type H } from './testsuite.js';
 
 const dirs: string[] = [];
@@ -116,4 +116,18 @@ test('decompress detects gzip, bzip2 and xz', async () => {
   }
   const bad = await decompress(Readable.from([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 1, 2, 3])]));
   await assert.rejects((async () => { for await (const _ of bad) { /* drain */ } })(), (err) => isInvalidParameter(err));
+});
+
+test('compressGzip round-trips through igzip (big) and zlib (small); a failing input fails the output', async () => {
+  const drain = async (r: AsyncIterable<unknown>) => { const c: Buffer[] = []; for await (const x of r) c.push(x as Buffer); return Buffer.concat(c); };
+  const big = Buffer.alloc(3 << 20);
+  for (let i = 0; i < big.length; i += 4096) big.write(`block ${i}\n`, i);
+  for (const data of [big, Buffer.from('small layer')]) {
+    const gz = await drain(compressGzip(Readable.from([data.subarray(0, 1000), data.subarray(1000)]), data.length));
+    assert.equal(gz[0], 0x1f);
+    assert.ok(gz.length < data.length || data.length < 100);
+    assert.ok(gunzipSync(gz).equals(data));
+  }
+  const broken = new Readable({ read() { this.push(big.subarray(0, 1 << 20)); this.destroy(new Error('disk read failed')); } });
+  await assert.rejects(drain(compressGzip(broken, big.length)), /disk read failed/);
 });

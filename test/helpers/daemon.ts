@@ -45,7 +45,9 @@ export class TestDaemon {
 
   async start(extraArgs: string[] = []): Promise<void> {
     const log = openSync(join(this.dir, 'wharfd.log'), 'a');
-    this.child = spawn(process.execPath, [wharfdJs, '-H', this.host, '--data-root', this.dataRoot, '--bridge', this.bridge, '--bip', this.bip, ...extraArgs], {
+    // WHARFD_NODE_ARGS: node flags for the daemon (profiling: "--cpu-prof --cpu-prof-dir=/tmp/prof").
+    const nodeArgs = process.env.WHARFD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    this.child = spawn(process.execPath, [...nodeArgs, wharfdJs, '-H', this.host, '--data-root', this.dataRoot, '--bridge', this.bridge, '--bip', this.bip, ...extraArgs], {
       stdio: ['ignore', log, log],
       detached: true,
     });
