@@ -4,8 +4,13 @@ import type { Readable, Writable } from 'node:stream';
 import { isDaemonError, type Client } from '../client/index.js';
 import type { FlagSpec, FlagValues } from './flags.js';
 
-/** The binary name printed where docker prints "docker" (usage lines, "See 'wharf run --help'."). */
-export const PROG = 'wharf';
+/**
+ * The binary name printed where docker prints "docker" (usage lines, "See 'wharf run --help'."): "wharf",
+ * or "docker" when the CLI was started under that name (a `docker` symlink to bin/wharf, which passes its
+ * own name in WHARF_PROG), so scripts written for docker see docker's bytes. Set once by runCli.
+ */
+export let PROG = 'wharf';
+export function setProg(name: string | undefined): void { PROG = name === 'docker' ? 'docker' : 'wharf'; }
 
 export type ArgRule =
   | { kind: 'none' }

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isatty } from 'node:tty';
-import { checkArgs, errorText, helpText, PROG, StatusError, type Command, type Ctx, type Output } from './command.js';
+import { checkArgs, errorText, helpText, PROG, setProg, StatusError, type Command, type Ctx, type Output } from './command.js';
 import { connectClient } from './daemon-start.js';
 import { FlagError, FlagSet, type FlagSpec } from './flags.js';
 import { GROUPS, TOP, isGroup, lookupVerb, type Entry } from './registry.js';
@@ -201,6 +201,7 @@ export function runCli(argv: string[], binDir: string): void {
   // A closed pipe on stdout (`wharf logs x | head`) ends the command quietly, as SIGPIPE ends docker's.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(141); throw err; });
   io = processIo();
+  setProg(process.env.WHARF_PROG);
   main(argv, binDir).then(exit, (err: unknown) => {
     if (err instanceof StatusError) {
       if (err.status) io.err(`${err.status}\n`);

@@ -33,12 +33,18 @@ function matchLabel(labels: Record<string, string>, spec: string): boolean {
 
 export function listContainers(all: ContainerRecord[], opts: ListOptions): ContainerRecord[] {
   const f = opts.filters ?? {};
-  for (const key of Object.keys(f)) if (!KNOWN.includes(key)) throw new InvalidParameter(`invalid filter '${key}'`);
+  // dockerd 20.10's texts: filters.invalidFilter ("Invalid filter 'k'", "Invalid filter 'k=[v]'"), and the
+  // strconv error for a non-numeric exited= value.
+  for (const key of Object.keys(f)) if (!KNOWN.includes(key)) throw new InvalidParameter(`Invalid filter '${key}'`);
   for (const s of f.status ?? []) {
-    if (!STATUSES.includes(s)) throw new InvalidParameter(`invalid filter 'status=${s}'`);
+    if (!STATUSES.includes(s)) throw new InvalidParameter(`Invalid filter 'status=${s}'`);
+  }
+  const isTask = f['is-task'];
+  if (isTask?.length && !(isTask.length === 1 && ['true', 'false', '1', '0'].includes(isTask[0]!))) {
+    throw new InvalidParameter(`Invalid filter 'is-task=[${[...new Set(isTask)].sort().join(' ')}]'`);
   }
   for (const h of f.health ?? []) if (!['starting', 'healthy', 'unhealthy', 'none'].includes(h)) throw new InvalidParameter(`Unrecognised filter value for health: ${h}`);
-  for (const e of f.exited ?? []) if (!/^-?\d+$/.test(e)) throw new InvalidParameter(`invalid filter 'exited=${e}'`);
+  for (const e of f.exited ?? []) if (!/^[-+]?\d+$/.test(e)) throw new InvalidParameter(`strconv.Atoi: parsing ${JSON.stringify(e)}: invalid syntax`);
   let list = [...all].sort((a, b) => (a.Created < b.Created ? 1 : a.Created > b.Created ? -1 : 0));
   const before = f.before?.length ? opts.resolve(f.before[0]!) : undefined;
   const since = f.since?.length ? opts.resolve(f.since[0]!) : undefined;

@@ -3,7 +3,8 @@
 import type { Readable } from 'node:stream';
 import type { ContainerBackend, JsonObject } from '../api/index.js';
 import { linkNamesById, listContainers, inspectView, statsStream, summaryView, updateContainer, getArchive, putArchive, statPath, exportRootfs, type ContainerManager, type ContainerRecord } from '../containers/index.js';
-import { Conflict, NotImplemented, isNotModified } from '../errors.js';
+import { Conflict, NotFound, NotImplemented, isNotFound, isNotModified } from '../errors.js';
+import { checkFilterKeys, filterTimestampMs } from '../units/index.js';
 import type { ImageStore } from '../images/index.js';
 import type { OciResources, Runtime } from '../runtime/index.js';
 import { networkView } from './network-view.js';
@@ -36,6 +37,10 @@ export function containerSummaries(d: Pick<ContainerDeps, 'containers' | 'images
 
 export function containerBackend(d: ContainerDeps): Omit<ContainerBackend, 'createExec' | 'startExec' | 'resizeExec' | 'inspectExec'> {
   const m = d.containers;
+  // ps's before=/since= name a container in dockerd 20.10's own words: "no such container x".
+  const psFilterRef = (ref: string): ContainerRecord => {
+    try { return m.store.get(ref); } catch (err) { throw isNotFound(err) ? new NotFound(`no such container ${ref}`, { cause: err }) : err; }
+  };
   const isAncestor = (rec: ContainerRecord, ancestor: string): boolean => {
     const img = tryGet(d, ancestor);
     return img ? img.id === rec.Image : rec.Config.Image === ancestor;
@@ -43,7 +48,7 @@ export function containerBackend(d: ContainerDeps): Omit<ContainerBackend, 'crea
   return {
     async listContainers(opts) {
       const networksOf = (rec: ContainerRecord) => Object.fromEntries(Object.entries(networkView(rec, m.deps.network).settings.Networks as Record<string, { NetworkID: string }>).map(([k, v]) => [k, v.NetworkID]));
-      const list = listContainers(m.store.all(), { all: opts.all, limit: opts.limit, filters: opts.filters, resolve: (r) => m.store.get(r), isAncestor, networksOf });
+      const list = listContainers(m.store.all(), { all: opts.all, limit: opts.limit, filters: opts.filters, resolve: psFilterRef, isAncestor, networksOf });
       return containerSummaries(d, list, !!opts.size);
     },
     createContainer(opts, body) { return m.create(opts.name, body); },
@@ -66,8 +71,12 @@ export function containerBackend(d: ContainerDeps): Omit<ContainerBackend, 'crea
     async pruneContainers(filters) {
       const deleted: string[] = [];
       let reclaimed = 0;
+      checkFilterKeys(filters, ['until', 'label', 'label!']);
+      const until = filters.until?.length ? Math.min(...filters.until.map((u) => filterTimestampMs(u))) : undefined;
       const candidates = listContainers(m.store.all(), { all: true, filters: pruneFilters(filters), resolve: (r) => m.store.get(r), isAncestor })
-        .filter((r) => r.State.Status === 'exited' || r.State.Status === 'created' || r.State.Status === 'dead');
+        .filter((r) => r.State.Status === 'exited' || r.State.Status === 'created' || r.State.Status === 'dead')
+        .filter((r) => until === undefined || Date.parse(r.Created) < until)
+        .filter((r) => !(filters['label!'] ?? []).some((l) => hasLabel(r.Config.Labels ?? {}, l)));
       for (const rec of candidates) {
         const size = await m.deps.snapshots.usage(rec.Id).catch(() => 0);
         try { await m.remove(rec.Id, {}); deleted.push(rec.Id); reclaimed += size; } catch { /* in use meanwhile */ }
@@ -107,6 +116,12 @@ export function containerBackend(d: ContainerDeps): Omit<ContainerBackend, 'crea
       return updateContainer(m, { update: (cid, r) => d.runtime.update(cid, r as Partial<OciResources>) }, id, body) as unknown as Promise<JsonObject>;
     },
   };
+}
+
+/** label!= of prune: `key` or `key=value` present. */
+function hasLabel(labels: Record<string, string>, spec: string): boolean {
+  const i = spec.indexOf('=');
+  return i < 0 ? spec in labels : labels[spec.slice(0, i)] === spec.slice(i + 1);
 }
 
 /** Prune accepts until= and label= filters (and label!=); the rest of ps's filters are not allowed. */

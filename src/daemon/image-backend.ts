@@ -54,7 +54,7 @@ export function imageBackend(d: ImageDeps): Omit<ImageBackend, 'pullImage' | 'pu
       })();
     },
     async saveImages(names) {
-      for (const n of names) images.get(n); // 404 before any byte is written
+      images.checkSave(names); // 404 before any byte is written
       const out = new PassThrough();
       images.save(names, out).catch((err: Error) => out.destroy(err));
       return out;

@@ -7,7 +7,7 @@ import { join, posix } from 'node:path';
 import { PassThrough, Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
-import { InvalidParameter } from '../errors.js';
+import { InvalidParameter, NotFound, isNotFound } from '../errors.js';
 import { chainId, chainIds, type LayerInfo, type StagedLayer } from '../snapshots/index.js';
 import { layout, writevAll } from '../store/index.js';
 import { debug } from '../sys/index.js';
@@ -47,10 +47,26 @@ export function v1Id(rec: ImageRecord, layerIndex: number, parent: string | unde
 }
 
 /** Which images and tags `docker save a b c` writes. */
+/**
+ * dockerd's save names a missing image as given ("No such image: busybox", no default tag), and a missing
+ * tag of a name as its reference store does ("reference does not exist").
+ */
+export function getForSave(host: Host, name: string): ReturnType<Host['get']> {
+  try {
+    return host.get(name);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    let ref: Reference | undefined;
+    try { ref = parseReference(name); } catch { ref = undefined; }
+    if (ref && (ref.tag !== undefined || ref.digest !== undefined)) throw new NotFound('reference does not exist', { cause: err });
+    throw new NotFound(`No such image: ${name}`, { cause: err });
+  }
+}
+
 function selectImages(host: Host, names: string[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const n of names) {
-    const rec = host.get(n);
+    const rec = getForSave(host, n);
     const tags = out.get(rec.id) ?? [];
     out.set(rec.id, tags);
     let ref: Reference | undefined;

@@ -3,7 +3,8 @@
 import type { Readable, Writable } from 'node:stream';
 import { InvalidParameter } from '../errors.js';
 import type { GraphDriverInfo } from '../snapshots/index.js';
-import { loadImages, saveImages } from './archive.js';
+import { checkFilterKeys, filterTimestampMs } from '../units/index.js';
+import { getForSave, loadImages, saveImages } from './archive.js';
 import { applyChanges } from './changes.js';
 import { goContainerConfig, goJson, nowRfc3339Nano, sortedKeys } from './go-json.js';
 import { ImageStoreCore, type ImageStoreOptions } from './image-records.js';
@@ -106,13 +107,17 @@ export class ImageStore extends ImageStoreCore {
 
   save(names: string[], out: Writable): Promise<void> { return saveImages(this, names, out); }
 
+  /** Throws save's NotFound for the first name it cannot save (before any byte of the archive is written). */
+  checkSave(names: string[]): void { for (const n of names) getForSave(this, n); }
+
   load(input: Readable): Promise<{ loaded: string[] }> { return loadImages(this, input); }
 
   /** POST /images/prune: dangling images (or, with all, every image no container uses). */
   async prune(opts: PruneOptions = {}): Promise<{ ImagesDeleted: DeleteItem[] | null; SpaceReclaimed: number }> {
     const f = opts.filters ?? {};
+    checkFilterKeys(f, ['dangling', 'label', 'label!', 'until']);
     const all = opts.all || f.dangling?.includes('false');
-    const until = f.until?.[0] ? parseUntil(f.until[0]) : undefined;
+    const until = f.until?.[0] ? filterTimestampMs(f.until[0]) : undefined;
     const deleted: DeleteItem[] = [];
     let reclaimed = 0;
     for (const rec of this.list()) {
@@ -120,6 +125,7 @@ export class ImageStore extends ImageStoreCore {
       if (usedBy(opts, rec.id)) continue;
       if (until !== undefined && Date.parse(rec.config.created ?? '') >= until) continue;
       if (!matchLabels(rec, f.label ?? [])) continue;
+      if (f['label!']?.length && f['label!'].some((l) => matchLabels(rec, [l]))) continue;
       if (this.list().some((i) => i.meta.parent === rec.id)) continue;
       const before = new Map(this.snapshots.listLayers().map((l) => [l.chainId, l.size]));
       const items = await this.remove(rec.id, { force: true, isUsed: opts.isUsed });
@@ -186,11 +192,3 @@ function matchLabels(rec: ImageRecord, filters: string[]): boolean {
   });
 }
 
-function parseUntil(s: string): number {
-  if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000;
-  const d = /^(\d+)(s|m|h)$/.exec(s);
-  if (d) return Date.now() - Number(d[1]) * { s: 1e3, m: 6e4, h: 3.6e6 }[d[2] as 's' | 'm' | 'h'];
-  const t = Date.parse(s);
-  if (Number.isNaN(t)) throw new InvalidParameter(`invalid filter 'until=${s}'`);
-  return t;
-}

@@ -28,5 +28,5 @@ test('filters: dangling, label, reference, before/since, newest first', () => {
   assert.deepEqual(ids({ reference: ['busy*'] }), ['sha256:a']);
   assert.deepEqual(ids({ before: ['app:1'] }), ['sha256:a']);
   assert.deepEqual(ids({ since: ['busybox:latest'] }), ['sha256:c', 'sha256:b']);
-  assert.throws(() => ids({ bogus: ['x'] }), /invalid filter 'bogus'/);
+  assert.throws(() => ids({ bogus: ['x'] }), /Invalid filter 'bogus'/);
 });

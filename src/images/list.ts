@@ -39,9 +39,10 @@ export interface ImageListDeps {
 
 export function filterImages(all: ImageRecord[], opts: { all: boolean; filters: ImageFilters }, deps: ImageListDeps): ImageRecord[] {
   const f = opts.filters;
-  for (const k of Object.keys(f)) if (!KNOWN.includes(k)) throw new InvalidParameter(`invalid filter '${k}'`);
-  for (const v of f.dangling ?? []) if (!['true', 'false', '1', '0'].includes(v)) throw new InvalidParameter(`invalid filter 'dangling=${v}'`);
-  const dangling = f.dangling?.length ? f.dangling[0] === 'true' || f.dangling[0] === '1' : undefined;
+  for (const k of Object.keys(f)) if (!KNOWN.includes(k)) throw new InvalidParameter(`Invalid filter '${k}'`);
+  // dockerd's images list: dangling=true if any value says true, else it must say false (1 and 0 are refused).
+  const dangling = f.dangling?.length ? f.dangling.includes('true') : undefined;
+  if (dangling === false && !f.dangling!.includes('false')) throw new InvalidParameter(`Invalid filter 'dangling=[${[...new Set(f.dangling)].sort().join(' ')}]'`);
   const before = f.before?.length ? deps.resolve(f.before[0]!) : undefined;
   const since = f.since?.length ? deps.resolve(f.since[0]!) : undefined;
   const created = (r: ImageRecord) => r.config.created ?? '';

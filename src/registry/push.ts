@@ -43,7 +43,8 @@ function safeParse(_ctx: RegistryContext, key: string): Reference | undefined {
 
 async function run(ctx: RegistryContext, req: PushRequest, ch: ProgressChannel): Promise<void> {
   const { domain, path } = splitName(req.ref.name);
-  ch.push(status(`The push refers to repository [${familiarName(req.ref.name)}]`));
+  // dockerd names the repository fully here ("docker.io/library/busybox"), familiarly in the error below.
+  ch.push(status(`The push refers to repository [${req.ref.name}]`));
   const tags = localTags(ctx, req.ref);
   if (!tags.length) throw new NotFound(`An image does not exist locally with the tag: ${familiarName(req.ref.name)}`);
   const [session] = await RegistrySession.open(ctx.hosts, domain, req.auth, [`repository:${path}:pull,push`], { push: true, signal: req.signal });

@@ -66,3 +66,4 @@ export { DEFAULT_DETACH_KEYS, detachKeyBytes, EscapeMatcher } from './detach-key
 export { IgnoreMatcher, readIgnoreFile } from './dockerignore.js';
 export { parseGoDuration } from './go-duration.js';
 export { goQuote } from './go-quote.js';
+export { checkFilterKeys, filterTimestampMs } from './time-filter.js';

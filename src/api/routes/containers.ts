@@ -1,6 +1,6 @@
 // Container routes (dockerd's api/server/router/container): lifecycle, inspection, logs, stats, archives.
 // Attach and exec live in exec.ts because they hijack the connection.
-import { InvalidParameter } from '../../errors.js';
+import { InvalidParameter, NotFound, isNotFound } from '../../errors.js';
 import type { ArchiveStat, LogsOptions, WaitCondition } from '../backend.js';
 import { route, type ApiRequest, type Route } from '../router.js';
 import { pumpOutput, sendEmpty, sendJson, streamJsonLines } from '../response.js';
@@ -136,7 +136,10 @@ export const containerRoutes: Route[] = [
     sendEmpty(r.res, 204);
   }),
   route('POST', '/containers/{name}/kill', async (r) => {
-    await r.backend.killContainer(id(r), { signal: r.query.nonEmpty('signal') }, r.ctx);
+    // dockerd's postContainersKill wraps the backend's error: "Cannot kill container: x: No such container: x".
+    await r.backend.killContainer(id(r), { signal: r.query.nonEmpty('signal') }, r.ctx).catch((err: unknown) => {
+      throw isNotFound(err) ? new NotFound(`Cannot kill container: ${id(r)}: ${(err as Error).message}`, { cause: err }) : err;
+    });
     sendEmpty(r.res, 204);
   }),
   route('POST', '/containers/{name}/wait', wait),

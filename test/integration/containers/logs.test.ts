@@ -26,7 +26,7 @@ test('streams apart, --tail N/all, a line written in pieces joined', { skip: ski
   assert.equal(ok(d.wharf(['logs', '--tail', '0', 'lg-a'])), '');
   const missing = d.wharf(['logs', 'lg-nope']);
   assert.equal(missing.code, 1);
-  assert.equal(missing.stderr, 'Error response from daemon: No such container: lg-nope\n');
+  assert.equal(missing.stderr, 'Error: No such container: lg-nope\n');
 });
 
 test('-t prints RFC 3339 with 9 fraction digits; --details adds the (empty) attributes and a space', { skip: skipUnlessRoot }, () => {

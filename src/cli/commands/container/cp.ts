@@ -128,11 +128,28 @@ async function copyTo(ctx: Ctx, client: Client, src: string, ctr: string, dst: s
     if (!dstStat && trailingSep(dst) && !local.isDirectory()) throw new StatusError(`Error: destination directory "${ctr}:${dst}" does not exist`, 1);
     dir = posix.dirname(dst.replace(/\/+$/, '')) || '/'; name = posix.basename(dst.replace(/\/+$/, ''));
   }
+  // A missing container: docker's CopyToContainer answer, without sending an archive the daemon would refuse.
+  if (!dstStat) {
+    await client.containerInspect(ctr).catch((err: unknown) => {
+      throw isNotFound(err) ? new StatusError(`Error: No such container:path: ${ctr}:${dir}`, 1) : err;
+    });
+  }
   const pack = tar.pack();
-  const sending = client.containerPutArchive(ctr, dir, pack as unknown as Readable, opts);
-  await packLocal(pack, src, name, follow);
-  pack.finalize();
+  // The request can fail while the archive is still being packed (a missing container): keep its error,
+  // stop packing, and report it as docker's CopyToContainer does ("Error: No such container:path: x:/dir").
+  let failed: unknown;
+  const sending = client.containerPutArchive(ctr, dir, pack as unknown as Readable, opts).catch((err: unknown) => { failed = err; pack.destroy(); });
+  try {
+    await packLocal(pack, src, name, follow);
+    pack.finalize();
+  } catch (err) {
+    if (failed === undefined) throw err;
+  }
   await sending;
+  if (failed !== undefined) {
+    if (isNotFound(failed)) throw new StatusError(`Error: No such container:path: ${ctr}:${dir}`, 1);
+    throw failed;
+  }
 }
 
 async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number> {

@@ -167,6 +167,13 @@ function kvMap(entries: string[]): Record<string, string> {
   return m;
 }
 
+function isPortRange(s: string): boolean {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(s);
+  if (!m) return false;
+  const lo = Number(m[1]), hi = m[2] === undefined ? lo : Number(m[2]);
+  return lo <= 65535 && hi <= 65535 && lo <= hi;
+}
+
 /** nat.ParsePortSpecs for -p: [ip:][hostPort:]containerPort[/proto]. */
 function parsePorts(specs: string[], expose: string[]): { exposed: Record<string, Record<string, never>>; bindings: HostConfig['PortBindings'] } {
   const exposed: Record<string, Record<string, never>> = {};
@@ -177,12 +184,13 @@ function parsePorts(specs: string[], expose: string[]): { exposed: Record<string
     const container = parts.pop()!;
     const hostPort = parts.pop() ?? '';
     const hostIp = parts.join(':').replace(/^\[|\]$/g, '');
-    if (!/^\d+(-\d+)?$/.test(container)) throw new Error(`invalid containerPort: ${container}`);
+    // nat.ParsePortRange: decimal 16-bit ports, a range low to high.
+    if (!isPortRange(container)) throw new Error(`Invalid containerPort: ${container}`);
     // nat.ParsePortSpec: a container range becomes one binding per port, paired with a host range of the
     // same size; a single container port keeps a host range whole (the daemon picks a free port in it).
     const [cLo, cHi = cLo] = container.split('-').map(Number) as [number, number?];
     const [hLo, hHi] = hostPort ? hostPort.split('-').map(Number) as [number, number?] : [undefined, undefined];
-    if (hostPort && !/^\d+(-\d+)?$/.test(hostPort)) throw new Error(`invalid hostPort: ${hostPort}`);
+    if (hostPort && !isPortRange(hostPort)) throw new Error(`Invalid hostPort: ${hostPort}`);
     const count = cHi - cLo + 1;
     if (count > 1 && hLo !== undefined && (hHi ?? hLo) - hLo + 1 !== count) throw new Error(`invalid ranges specified for container and host Ports: ${container} and ${hostPort}`);
     for (let i = 0; i < count; i++) {

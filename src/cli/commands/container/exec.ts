@@ -10,8 +10,10 @@ async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number>
   const detach = flags.detach === true;
   const tty = flags.tty === true;
   const stdin = flags.interactive === true;
-  if (!detach && stdin && tty && !ctx.io.stdinIsTTY) throw new Error('the input device is not a TTY');
   const client = await ctx.client();
+  // docker/cli inspects first so that "Error: No such container: x" wins over the TTY check and no exec leaks.
+  await client.containerInspect(container);
+  if (!detach && stdin && tty && !ctx.io.stdinIsTTY) throw new Error('the input device is not a TTY');
   const env = ((flags.env as string[] | undefined) ?? []).map((e) => (e.includes('=') || ctx.env[e] === undefined ? e : `${e}=${ctx.env[e]}`));
   const created = await client.execCreate(container, {
     User: (flags.user as string | undefined) ?? '', Privileged: flags.privileged === true, Tty: tty,

@@ -13,9 +13,10 @@ function timestampParam(flags: FlagValues, name: 'since' | 'until'): string | un
 
 async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number> {
   const client = await ctx.client();
-  // docker/cli asks for the logs first and inspects afterwards, so a missing container reports the logs
-  // endpoint's 404 ("Error response from daemon: No such container: x").
-  const res = await client.containerLogs(args[0]!, {
+  // docker/cli 20.10 inspects first (for the TTY flag) and asks for the logs by ID, so a missing container
+  // reports the client's "Error: No such container: x".
+  const c = await client.containerInspect(args[0]!);
+  const res = await client.containerLogs(c.Id, {
     stdout: true, stderr: true,
     since: timestampParam(flags, 'since'),
     until: timestampParam(flags, 'until'),
@@ -26,7 +27,6 @@ async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number>
   });
   const off = ctx.onSignal('SIGINT', () => res.destroy());
   try {
-    const c = await client.containerInspect(args[0]!);
     await copyContainerStream(res, c.Config.Tty === true, { stdout: (b) => ctx.io.out(b), stderr: (b) => ctx.io.err(b) });
   } finally {
     off();

@@ -12,7 +12,11 @@ async function run(ctx: Ctx, flags: FlagValues): Promise<number> {
   let body: Readable = ctx.io.stdin;
   if (input) {
     body = createReadStream(input);
-    await new Promise<void>((resolve, reject) => { body.once('open', () => resolve()); body.once('error', reject); });
+    await new Promise<void>((resolve, reject) => { body.once('open', () => resolve()); body.once('error', reject); }).catch((err: NodeJS.ErrnoException) => {
+      // Go's *PathError text: "open x.tar: no such file or directory".
+      const why: Record<string, string> = { ENOENT: 'no such file or directory', EACCES: 'permission denied', ENOTDIR: 'not a directory' };
+      throw why[err.code ?? ''] ? new Error(`open ${input}: ${why[err.code!]}`, { cause: err }) : err;
+    });
   }
   const quiet = flags.quiet === true || !ctx.io.stdoutIsTTY;
   const client = await ctx.client();

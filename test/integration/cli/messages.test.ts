@@ -1,0 +1,80 @@
+// What a user sees for the common mistakes, byte for byte as docker 20.10 (client and daemon) prints it:
+// missing containers and images, bad filters, bad -p values, and the binary's own name when the CLI is
+// started as `docker`. Each expected text was recorded from the real docker 20.10 client against dockerd.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, symlinkSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestDaemon, ok, skipUnlessRoot, wharfBin, type RunResult } from '../../helpers/daemon.js';
+
+describe('CLI messages for common mistakes', { skip: skipUnlessRoot }, () => {
+  const d = new TestDaemon('wharf-msgs');
+  let linkDir = '';
+  before(async () => {
+    await d.start();
+    d.importBusybox('busybox:latest');
+    linkDir = mkdtempSync(join(tmpdir(), 'wharf-docker-name-'));
+    symlinkSync(wharfBin, join(linkDir, 'docker'));
+  });
+  after(async () => { await d.cleanup(); rmSync(linkDir, { recursive: true, force: true }); });
+
+  /** The wharf CLI started through a symlink named `docker`. */
+  const asDocker = (args: string[]): RunResult => {
+    const r = spawnSync(join(linkDir, 'docker'), ['-H', d.host, ...args], { timeout: 60_000 });
+    return { stdout: r.stdout.toString(), stderr: r.stderr.toString(), code: r.status ?? -1 };
+  };
+  const err = (r: RunResult, text: string, code = 1) => { assert.equal(r.stderr, text); assert.equal(r.code, code); };
+
+  it('says "docker" where docker does when started as docker, "wharf" otherwise', () => {
+    const r = asDocker(['run']);
+    err(r, '"docker run" requires at least 1 argument.\nSee \'docker run --help\'.\n\nUsage:  docker run [OPTIONS] IMAGE [COMMAND] [ARG...]\n\nRun a command in a new container\n');
+    assert.match(d.wharf(['run']).stderr, /^"wharf run" requires at least 1 argument\./);
+    err(asDocker(['run', '-p', '99999:80', 'busybox']), 'docker: Invalid hostPort: 99999.\nSee \'docker run --help\'.\n', 125);
+    err(asDocker(['run', '-p', 'abc', 'busybox']), 'docker: Invalid containerPort: abc.\nSee \'docker run --help\'.\n', 125);
+  });
+
+  it('exec and logs inspect first: the client\'s "Error: No such container"', () => {
+    err(d.wharf(['exec', 'nosuch', 'true']), 'Error: No such container: nosuch\n');
+    err(d.wharf(['exec', '-it', 'nosuch', 'sh']), 'Error: No such container: nosuch\n');
+    err(d.wharf(['logs', '-f', 'nosuch']), 'Error: No such container: nosuch\n');
+  });
+
+  it('cp into a missing container', () => {
+    err(d.wharf(['cp', '/etc/hostname', 'nosuch:/tmp']), 'Error: No such container:path: nosuch:/\n');
+    err(d.wharf(['cp', 'nosuch:/etc/hostname', '/tmp/x']), 'Error: No such container:path: nosuch:/etc/hostname\n');
+  });
+
+  it('kill, save, load and push name what is missing as dockerd does', () => {
+    err(d.wharf(['kill', 'nosuch']), 'Error response from daemon: Cannot kill container: nosuch: No such container: nosuch\n');
+    err(d.docker(['kill', 'nosuch']), 'Error response from daemon: Cannot kill container: nosuch: No such container: nosuch\n');
+    err(d.wharf(['save', 'nosuch']), 'Error response from daemon: No such image: nosuch\n');
+    err(d.docker(['save', 'nosuch:1']), 'Error response from daemon: reference does not exist\n');
+    err(d.wharf(['load', '-i', '/nonexistent/x.tar']), 'open /nonexistent/x.tar: no such file or directory\n');
+    const push = d.wharf(['push', 'nosuch']);
+    assert.equal(push.stdout, 'Using default tag: latest\nThe push refers to repository [docker.io/library/nosuch]\n');
+    err(push, 'An image does not exist locally with the tag: nosuch\n');
+  });
+
+  it('filters: dockerd 20.10\'s texts, and prune validates its keys', () => {
+    err(d.wharf(['images', '--filter', 'bad=1']), 'Error response from daemon: Invalid filter \'bad\'\n');
+    err(d.wharf(['images', '--filter', 'dangling=foo']), 'Error response from daemon: Invalid filter \'dangling=[foo]\'\n');
+    err(d.wharf(['ps', '--filter', 'bad=1']), 'Error response from daemon: Invalid filter \'bad\'\n');
+    err(d.wharf(['ps', '--filter', 'status=foo']), 'Error response from daemon: Invalid filter \'status=foo\'\n');
+    err(d.wharf(['ps', '--filter', 'is-task=foo']), 'Error response from daemon: Invalid filter \'is-task=[foo]\'\n');
+    err(d.wharf(['ps', '--filter', 'exited=abc']), 'Error response from daemon: strconv.Atoi: parsing "abc": invalid syntax\n');
+    err(d.wharf(['ps', '--filter', 'before=nosuch']), 'Error response from daemon: no such container nosuch\n');
+    err(d.wharf(['image', 'prune', '-f', '--filter', 'until=abc']), 'Error response from daemon: failed to parse value as time or duration: "abc"\n');
+    err(d.wharf(['image', 'prune', '-f', '--filter', 'bad=1']), 'Error response from daemon: Invalid filter \'bad\'\n');
+    err(d.wharf(['container', 'prune', '-f', '--filter', 'bad=1']), 'Error response from daemon: Invalid filter \'bad\'\n');
+    err(d.wharf(['container', 'prune', '-f', '--filter', 'until=abc']), 'Error response from daemon: failed to parse value as time or duration: "abc"\n');
+  });
+
+  it('container prune --filter until= keeps containers created after it', () => {
+    const id = ok(d.wharf(['create', '--name', 'msg-fresh', 'busybox', 'true'])).trim();
+    assert.equal(ok(d.wharf(['container', 'prune', '-f', '--filter', 'until=1h'])), 'Total reclaimed space: 0B\n');
+    assert.equal(ok(d.wharf(['ps', '-aq', '--no-trunc', '--filter', 'name=msg-fresh'])).trim(), id);
+    assert.match(ok(d.wharf(['container', 'prune', '-f', '--filter', 'label!=keep'])), new RegExp(`Deleted Containers:\\n${id}\\n`));
+  });
+});
