@@ -95,6 +95,31 @@ export function withRuntime(hc: HostConfig, runtime: string): HostConfig {
   return out as unknown as HostConfig;
 }
 
+/**
+ * dockerd's runconfig validateNetMode, run on the request as sent (before any default such as the hostname
+ * is filled in) and before the image is looked up: what a shared network namespace cannot honour is a 400.
+ */
+export function validateNetMode(given: { Hostname?: string; MacAddress?: string; ExposedPorts?: Record<string, unknown> | null }, hc: HostConfig): void {
+  const mode = hc.NetworkMode;
+  const container = mode.startsWith('container:');
+  if (container && mode === 'container:') throw new InvalidParameter('Invalid network mode: invalid container format container:<name|id>');
+  const conflict = (what: string) => new InvalidParameter(`conflicting options: ${what}`);
+  if (container && given.Hostname) throw conflict('hostname and the network mode');
+  if (container && (hc.Links as string[] | null)?.length) throw conflict("container type network can't be used with links. This would result in undefined behavior");
+  if (container && (hc.Dns as string[] | null)?.length) throw conflict('dns and the network mode');
+  if (container && (hc.ExtraHosts as string[] | null)?.length) throw conflict('custom host-to-IP mapping and the network mode');
+  if ((container || mode === 'host') && given.MacAddress) throw conflict('mac-address and the network mode');
+  if (container && (Object.keys((hc.PortBindings as Record<string, unknown> | null) ?? {}).length || hc.PublishAllPorts)) throw conflict('port publishing and the container type network mode');
+  if (container && Object.keys(given.ExposedPorts ?? {}).length) throw conflict('port exposing and the container type network mode');
+  if (hc.UTSMode === 'host' && given.Hostname) throw conflict('hostname and the UTS mode');
+  if (mode === 'host' && (hc.Links as string[] | null)?.length) throw conflict("host type networking can't be used with links. This would result in undefined behavior");
+}
+
+/** The create response's warnings about networking (dockerd's verifyPlatformContainerSettings). */
+export function netModeWarnings(hc: HostConfig): string[] {
+  return hc.NetworkMode === 'host' && Object.keys((hc.PortBindings as Record<string, unknown> | null) ?? {}).length ? ['Published ports are discarded when using host network mode'] : [];
+}
+
 /** The checks dockerd makes before creating anything (daemon/container.go verifyContainerSettings). */
 function validateHostConfig(hc: HostConfig): void {
   if (hc.Memory > 0 && hc.Memory < 6 * 1024 * 1024) throw new InvalidParameter('Minimum memory limit allowed is 6MB');

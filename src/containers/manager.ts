@@ -2,12 +2,13 @@
 // the monitors after a daemon restart. One async lock per container serialises state changes.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { hostname as osHostname } from 'node:os';
 import { Conflict, InvalidParameter, NotModified, isNotFound } from '../errors.js';
 import type { EventBus } from '../events/index.js';
 import { KeyedMutex } from '../store/index.js';
 import { warn } from '../sys/index.js';
 import type { ContainerStore } from './container-store.js';
-import { commandOf, hostConfigOfBody, mergeConfig, normalizeHostConfig, withRuntime } from './create-config.js';
+import { commandOf, hostConfigOfBody, mergeConfig, netModeWarnings, normalizeHostConfig, validateNetMode, withRuntime } from './create-config.js';
 import { generateId, generateName, validateName } from './names.js';
 import type { ExitStatus, ImagePort, LogEntry, LogOptions, RuntimePort, SnapshotPort } from './ports.js';
 import { startProcess } from './start.js';
@@ -96,10 +97,14 @@ export class ContainerManager {
   async create(name: string | undefined, body: Record<string, unknown>): Promise<{ Id: string; Warnings: string[] }> {
     const given = body as Partial<ContainerConfig> & { HostConfig?: Record<string, unknown> };
     if (!given.Image) throw new InvalidParameter('No image was specified'); // dockerd: "config cannot be empty"-style 400
+    // dockerd validates the host config before it looks the image up.
+    const hostConfig = normalizeHostConfig(hostConfigOfBody(body), this.deps.runtimeName);
+    validateNetMode(given, hostConfig);
     const image = await this.deps.images.lookup(given.Image);
     const id = generateId();
-    const hostConfig = normalizeHostConfig(hostConfigOfBody(body), this.deps.runtimeName);
     const config = mergeConfig(given, image.config, given.Image, id);
+    // dockerd names a host-network container after the host unless --hostname says otherwise.
+    if (hostConfig.NetworkMode === 'host' && !given.Hostname) config.Hostname = osHostname();
     const { path, args } = commandOf(config);
     const finalName = name ? validateName(name) : generateName((n) => this.store.nameTaken(n));
     hostConfig.Links = recordLinks(this.store, finalName, hostConfig.NetworkMode, hostConfig.Links as string[] | null);
@@ -130,7 +135,7 @@ export class ContainerManager {
       throw err;
     }
     this.emit(rec, 'create');
-    return { Id: id, Warnings: [] };
+    return { Id: id, Warnings: netModeWarnings(hostConfig) };
   }
 
   async start(ref: string): Promise<void> {

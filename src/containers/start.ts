@@ -39,6 +39,23 @@ async function networkFor(m: ContainerManager, rec: ContainerRecord, mode: strin
   return { ns: { path: sb.key }, ip: sb.ip, ips: sb.endpoints.map((e) => e.IP), embeddedDns: sb.embeddedDns, ready: sb.ready, ipv6: sb.endpoints.some((e) => e.IP6) };
 }
 
+/**
+ * `--network container:X`: like dockerd's initializeNetworking, the container takes X's hostname and
+ * domainname and mounts X's hosts, resolv.conf and hostname files (an edit in one shows in the other).
+ * Returns that directory, or undefined when the container has files of its own.
+ */
+function shareEtcFiles(m: ContainerManager, rec: ContainerRecord, mode: string): string | undefined {
+  if (!mode.startsWith('container:')) {
+    delete rec.EtcDir;
+    return undefined;
+  }
+  const owner = m.store.get(mode.slice('container:'.length));
+  rec.Config.Hostname = owner.Config.Hostname;
+  rec.Config.Domainname = owner.Config.Domainname;
+  rec.EtcDir = owner.EtcDir ?? m.store.dir(owner.Id);
+  return rec.EtcDir;
+}
+
 /** `onCreated` runs between the runtime's create and start: waiting attachments connect there. */
 export async function startProcess(m: ContainerManager, rec: ContainerRecord, onCreated: () => Promise<void>): Promise<number> {
   const { runtime, snapshots } = m.deps;
@@ -62,7 +79,8 @@ export async function startProcess(m: ContainerManager, rec: ContainerRecord, on
   const { ns: net, ip, ips, embeddedDns, ready: netReady, ipv6 } = netResult.value;
   const { userMounts, user } = fsResult.value;
   const links = netMode === 'bridge' ? resolveLinks(m.store, rec, (id) => m.deps.network?.bridgeIp(id)) : { hosts: [], env: [] };
-  await writeEtcFiles(dir, {
+  const etcDir = shareEtcFiles(m, rec, netMode) ?? dir;
+  if (etcDir === dir) await writeEtcFiles(dir, {
     hostname: rec.Config.Hostname,
     domainname: rec.Config.Domainname,
     networkMode: net === 'host' ? 'host' : netMode,
@@ -114,9 +132,9 @@ export async function startProcess(m: ContainerManager, rec: ContainerRecord, on
     oomKillDisable: hc.OomKillDisable === true,
     initPath: hc.Init === true ? initBinary() : undefined,
     mounts: [
-      { destination: '/etc/resolv.conf', source: join(dir, 'resolv.conf'), type: 'bind', options: ['rbind', 'rprivate'] },
-      { destination: '/etc/hostname', source: join(dir, 'hostname'), type: 'bind', options: ['rbind', 'rprivate'] },
-      { destination: '/etc/hosts', source: join(dir, 'hosts'), type: 'bind', options: ['rbind', 'rprivate'] },
+      { destination: '/etc/resolv.conf', source: join(etcDir, 'resolv.conf'), type: 'bind', options: ['rbind', 'rprivate'] },
+      { destination: '/etc/hostname', source: join(etcDir, 'hostname'), type: 'bind', options: ['rbind', 'rprivate'] },
+      { destination: '/etc/hosts', source: join(etcDir, 'hosts'), type: 'bind', options: ['rbind', 'rprivate'] },
       ...userMounts,
     ],
   });

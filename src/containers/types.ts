@@ -96,6 +96,11 @@ export interface ContainerRecord {
   HasBeenManuallyStopped: boolean;
   /** Volumes, binds and tmpfs mounts (mounts.ts), fixed at create like dockerd's MountPoints. */
   MountPoints?: MountPoint[];
+  /**
+   * Where its /etc/hosts, resolv.conf and hostname live when that is not its own directory: with
+   * `--network container:X` dockerd gives the container X's files (and X's hostname) at each start.
+   */
+  EtcDir?: string;
 }
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';

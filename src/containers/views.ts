@@ -64,9 +64,9 @@ export function inspectView(rec: ContainerRecord, paths: RecordPaths, net: Netwo
     },
     Image: rec.Image,
     // dockerd fills these in when the container first starts; a never-started container shows "".
-    ResolvConfPath: started ? `${paths.dir}/resolv.conf` : '',
-    HostnamePath: started ? `${paths.dir}/hostname` : '',
-    HostsPath: started ? `${paths.dir}/hosts` : '',
+    ResolvConfPath: started ? `${rec.EtcDir ?? paths.dir}/resolv.conf` : '',
+    HostnamePath: started ? `${rec.EtcDir ?? paths.dir}/hostname` : '',
+    HostsPath: started ? `${rec.EtcDir ?? paths.dir}/hosts` : '',
     LogPath: started ? paths.logPath : '',
     Name: rec.Name,
     RestartCount: rec.RestartCount,

@@ -257,7 +257,7 @@ export class NetworkManager {
 
   /** GET /networks with its filters. */
   filter(filters: Filters): NetworkRecord[] {
-    return this.state.networks.filter(listFilter(filters, (n) => this.hasEndpoints(n)));
+    return this.state.networks.filter(listFilter(filters));
   }
 
   // ---- container sandboxes -------------------------------------------------------------------------------
@@ -284,6 +284,7 @@ export class NetworkManager {
         if (index === 0 && req.macAddress) ep.Mac = req.macAddress;
         sb.Endpoints[net.Id] = ep;
       }
+      sb.NextIf = Object.keys(sb.Endpoints).length;
       sb.Ports = await this.allocatePorts(req, sb);
       this.state.sandboxes[req.containerId] = sb;
       await this.save();
@@ -357,17 +358,17 @@ export class NetworkManager {
       if (used.has(n) || n === gw) throw new Forbidden(`Address already in use`);
       ip = n;
     } else {
+      // dockerd 20.10 (libnetwork's non-serial bitmask) hands out the lowest free address of the range, so an
+      // address freed by rm, stop or disconnect is the next one given.
+      // An --ip-range is walked from its own first address (10.0.0.128/25 gives .128 first); only the subnet's
+      // network and broadcast addresses and the gateway are reserved.
       const range = net.IPRange ? parseCidr(net.IPRange) : subnet;
-      const first = range.base + 1;
-      const last = range.base + size(range) - 2;
-      const total = last - first + 1;
-      const start = net.Last && net.Last >= first && net.Last <= last ? net.Last + 1 : first;
-      for (let i = 0; i < total; i++) {
-        const cand = first + ((start - first + i) % total);
-        if (cand !== gw && !used.has(cand) && cand !== subnet.base + size(subnet) - 1) { ip = cand; break; }
+      const last = range.base + size(range) - 1;
+      const bcast = subnet.base + size(subnet) - 1;
+      for (let cand = range.base; cand <= last; cand++) {
+        if (cand !== gw && !used.has(cand) && cand !== subnet.base && cand !== bcast) { ip = cand; break; }
       }
       if (ip === undefined) throw new Forbidden(`no available IPv4 addresses on this network's address pools: ${net.Name} (${net.Id})`);
-      net.Last = ip;
     }
     const epId = newId();
     const ep: EndpointRecord = {
@@ -384,7 +385,7 @@ export class NetworkManager {
     return ep;
   }
 
-  /** The endpoint's IPv6 address: the one asked for, else the next free one of the range after the last given. */
+  /** The endpoint's IPv6 address: the one asked for, else the lowest free one of the range. */
   private allocate6(net: NetworkRecord, subnet: Cidr6, want: string | undefined): bigint {
     const used = new Set<bigint>();
     for (const sb of Object.values(this.state.sandboxes)) {
@@ -399,13 +400,11 @@ export class NetworkManager {
       return n;
     }
     const range = net.IPRange6 ? parseCidr6(net.IPRange6) : subnet;
-    const first = range.base + 1n;
     const last = lastOf6(range);
-    const last6 = net.Last6 ? parseIp6(net.Last6) : undefined;
-    let cand = last6 !== undefined && last6 >= first && last6 < last ? last6 + 1n : first;
-    for (let tries = 0; tries < 65536; tries++) {
-      if (cand !== gw && !used.has(cand)) { net.Last6 = formatIp6(cand); return cand; }
-      cand = cand >= last ? first : cand + 1n;
+    // The lowest free address, as for IPv4 (the subnet's first address is reserved, there is no broadcast).
+    let cand = range.base;
+    for (let tries = 0; tries < 65536 && cand <= last; tries++, cand++) {
+      if (cand !== gw && cand !== subnet.base && !used.has(cand)) return cand;
     }
     throw new Forbidden(`no available IPv6 addresses on this network's address pools: ${net.Name} (${net.Id})`);
   }
@@ -501,7 +500,10 @@ export class NetworkManager {
   private userSubnet(n: NetworkRecord, given: Record<string, string>): void {
     const c = parseCidr(given.Subnet!);
     if (this.state.networks.some((o) => o.Subnet && overlaps(parseCidr(o.Subnet), c))) throw new Forbidden('Pool overlaps with other one on this address space');
-    const gw = given.Gateway ? parseIp(given.Gateway) : c.base + 1;
+    // No --gateway: libnetwork asks the pool for one, so with an --ip-range it is the range's first free
+    // address (10.0.0.64/26 gives .64), else the subnet's first.
+    const range = given.IPRange ? parseCidr(given.IPRange) : c;
+    const gw = given.Gateway ? parseIp(given.Gateway) : range.base === c.base ? c.base + 1 : range.base;
     if (!contains(c, gw)) throw new SystemError(`failed to allocate gateway (${given.Gateway}): Requested address is out of range`);
     n.Subnet = formatCidr(c);
     n.Gateway = formatIp(gw);
@@ -512,7 +514,8 @@ export class NetworkManager {
   private userSubnet6(n: NetworkRecord, given: Record<string, string>): void {
     const c = parseCidr6(given.Subnet!);
     if (this.state.networks.some((o) => o.Subnet6 && overlaps6(parseCidr6(o.Subnet6), c))) throw new Forbidden('Pool overlaps with other one on this address space');
-    const gw = given.Gateway ? parseIp6(given.Gateway) : c.base + 1n;
+    const range = given.IPRange ? parseCidr6(given.IPRange) : c;
+    const gw = given.Gateway ? parseIp6(given.Gateway) : range.base === c.base ? c.base + 1n : range.base;
     if (!contains6(c, gw)) throw new SystemError(`failed to allocate gateway (${given.Gateway}): Requested address is out of range`);
     n.Subnet6 = formatCidr6(c);
     n.Gateway6 = formatIp6(gw);
@@ -583,8 +586,9 @@ export class NetworkManager {
   }
 
   private async plug(sb: SandboxRecord, net: NetworkRecord, config: AttachConfig): Promise<void> {
-    const next = Math.max(-1, ...Object.values(sb.Endpoints).map((e) => Number(e.IfName.replace(/^eth/, '')))) + 1;
+    const next = sb.NextIf ?? Math.max(-1, ...Object.values(sb.Endpoints).map((e) => Number(e.IfName.replace(/^eth/, '')))) + 1;
     const ep = this.allocate(net, config, next);
+    sb.NextIf = next + 1;
     sb.Endpoints[net.Id] = ep;
     try {
       await addVeth(sb.Netns, { hostName: ep.HostVeth, ifName: ep.IfName, bridge: net.Bridge!, mac: ep.Mac, cidr: `${ep.IP}/${ep.Prefix}`, hairpin: sb.Ports.length > 0, ...v6Of(ep) }, false);

@@ -35,7 +35,7 @@ export async function ensureBridge(name: string, gatewayCidr: string, gateway6Ci
   // A bridge made before (by an older wharfd or by hand) may still follow its ports' addresses.
   if (readSysfs(`/sys/class/net/${name}/addr_assign_type`) !== NET_ADDR_SET) lines.push(`link set ${name} address ${randomMac()}`);
   for (const a of have) if (a !== gatewayCidr) lines.push(`addr del ${a} dev ${name}`);
-  if (!have.includes(gatewayCidr)) lines.push(`addr add ${gatewayCidr} dev ${name}`);
+  if (!have.includes(gatewayCidr)) lines.push(`addr add ${gatewayCidr} brd + dev ${name}`); // with its broadcast, as dockerd's
   lines.push(`link set ${name} up`);
   if (gateway6Cidr) {
     await writeSysctl(`/proc/sys/net/ipv6/conf/${name}/disable_ipv6`, '0');

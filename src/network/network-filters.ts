@@ -1,6 +1,6 @@
 // Filters of GET /networks and POST /networks/prune, with dockerd 20.10's keys, matching rules and errors:
 // name and id match substrings, driver matches exactly, label is "key" or "key=value" (prune also takes
-// "label!="), type is custom|builtin, dangling is a boolean, until a timestamp or a Go duration.
+// "label!="), type is custom|builtin, dangling is a boolean (see listFilter), until a timestamp or a Go duration.
 import { InvalidParameter, SystemError } from '../errors.js';
 import { parseGoDuration } from '../units/index.js';
 import type { NetworkRecord } from './types.js';
@@ -30,8 +30,8 @@ function labelsMatch(labels: Record<string, string>, specs: string[] | undefined
   return negate ? !specs.some(hit) : specs.every(hit);
 }
 
-/** GET /networks: `inUse` tells whether a network has endpoints (for dangling). */
-export function listFilter(filters: Filters, inUse: (n: NetworkRecord) => boolean): (n: NetworkRecord) => boolean {
+/** GET /networks. */
+export function listFilter(filters: Filters): (n: NetworkRecord) => boolean {
   checkKeys(filters, LIST_KEYS);
   for (const t of filters.type ?? []) if (t !== 'custom' && t !== 'builtin') throw new SystemError(`invalid filter: 'type'='${t}'`);
   let dangling: boolean | undefined;
@@ -46,8 +46,10 @@ export function listFilter(filters: Filters, inUse: (n: NetworkRecord) => boolea
     && (!filters.scope?.length || filters.scope.includes('local'))
     && (!filters.type?.length || filters.type.includes(isPredefined(n) ? 'builtin' : 'custom'))
     && labelsMatch(n.Labels, filters.label, false)
-    // dangling=true: user-defined networks without endpoints (dockerd never counts the predefined ones).
-    && (dangling === undefined || (dangling ? !isPredefined(n) && !inUse(n) : isPredefined(n) || inUse(n)));
+    // dockerd 20.10 filters the list's own entries, whose Containers are never filled in (the list leaves them
+    // out since API 1.28): dangling=true is every user-defined network, in use or not, and dangling=false only
+    // the predefined ones. Matched as is; `network prune` is what looks at endpoints.
+    && (dangling === undefined || dangling !== isPredefined(n));
 }
 
 /** POST /networks/prune (the candidates are already the unused user-defined networks). */

@@ -18,8 +18,6 @@ export interface NetworkRecord {
   Gateway?: string;
   IPRange?: string;
   Bridge?: string;
-  /** Last address handed out: allocation goes round from there like Docker's, so a freed address rests. */
-  Last?: number;
   /** The subnet came from the user (only then may containers ask for a fixed address, as in dockerd). */
   UserSubnet?: boolean;
   /** `--ipv6` with an IPv6 pool: endpoints get an address from Subnet6 (IPRange6) too. */
@@ -27,7 +25,6 @@ export interface NetworkRecord {
   Subnet6?: string;
   Gateway6?: string;
   IPRange6?: string;
-  Last6?: string;
 }
 
 export interface EndpointRecord {
@@ -60,6 +57,11 @@ export interface SandboxRecord {
   Name?: string;
   /** Where the embedded DNS server forwards this container's other queries. */
   Dns?: SandboxDns;
+  /**
+   * The number the next hot-plugged interface gets (eth<N>): libnetwork counts every interface added to a
+   * sandbox and never counts down, so eth0 disconnected and connected again comes back as eth1.
+   */
+  NextIf?: number;
 }
 
 /** A network a container is configured to join (kept while it is stopped, like Docker's NetworkSettings). */

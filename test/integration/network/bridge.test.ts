@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { TestDaemon, ok, skipUnlessRoot } from '../../helpers/daemon.js';
 
@@ -93,6 +94,35 @@ test('host, none and container: modes', { skip: skipUnlessRoot }, () => {
   ok(d.wharf(['run', '-d', '--name', 'nsowner', 'busybox', 'sleep', '300']));
   const ip = inspect('nsowner', '{{.NetworkSettings.IPAddress}}');
   assert.match(ok(d.wharf(['run', '--rm', '--network', 'container:nsowner', 'busybox', 'ip', '-4', 'addr', 'show', 'eth0'])), new RegExp(`inet ${ip.replace(/\./g, '\\.')}/`));
+  // dockerd's initializeNetworking: the joiner takes the owner's hostname, domainname and /etc files.
+  ok(d.wharf(['run', '-d', '--name', 'nsowner2', '--hostname', 'ownh', '--domainname', 'dom.test', '--dns', '192.0.2.9', '--add-host', 'zz:192.0.2.8', 'busybox', 'sleep', '300']));
+  ok(d.wharf(['run', '-d', '--name', 'nsjoin', '--network', 'container:nsowner2', 'busybox', 'sleep', '300']));
+  assert.equal(ok(d.wharf(['exec', 'nsjoin', 'sh', '-c', 'hostname; cat /etc/hostname /proc/sys/kernel/domainname /etc/resolv.conf; tail -2 /etc/hosts'])),
+    `ownh\nownh\ndom.test\nnameserver 192.0.2.9\n192.0.2.8\tzz\n${inspect('nsowner2', '{{.NetworkSettings.IPAddress}}')}\townh.dom.test ownh\n`);
+  const ownerDir = inspect('nsowner2', '{{.HostsPath}}').replace(/\/hosts$/, '');
+  assert.equal(inspect('nsjoin', '{{.Config.Hostname}}|{{.Config.Domainname}}|{{.HostsPath}}|{{.ResolvConfPath}}|{{.HostnamePath}}'), `ownh|dom.test|${ownerDir}/hosts|${ownerDir}/resolv.conf|${ownerDir}/hostname`);
+  ok(d.wharf(['exec', 'nsjoin', 'sh', '-c', 'echo 192.0.2.7 added >> /etc/hosts']));
+  assert.match(ok(d.wharf(['exec', 'nsowner2', 'tail', '-1', '/etc/hosts'])), /^192\.0\.2\.7 added\n$/);
+  // What a shared namespace cannot honour is refused before anything is created (dockerd's validateNetMode, 400).
+  for (const [flag, what] of [[['--hostname', 'x'], 'hostname and the network mode'], [['-p', '80'], 'port publishing and the container type network mode'],
+    [['--dns', '1.1.1.1'], 'dns and the network mode'], [['--add-host', 'a:1.1.1.1'], 'custom host-to-IP mapping and the network mode'],
+    [['--expose', '80'], 'port exposing and the container type network mode']] as const) {
+    const r = d.docker(['create', '--name', 'nsbad', '--network', 'container:nsowner2', ...flag, 'nosuchimage']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, `Error response from daemon: conflicting options: ${what}\n`);
+  }
+  assert.equal(d.docker(['create', '--uts', 'host', '--hostname', 'x', 'busybox']).stderr, 'Error response from daemon: conflicting options: hostname and the UTS mode\n');
+  assert.equal(d.docker(['create', '--network', 'container:', 'busybox']).stderr, 'Error response from daemon: Invalid network mode: invalid container format container:<name|id>\n');
+  // (the docker client of this machine is newer and refuses --mac-address against API 1.41 itself)
+  for (const mode of ['host', 'container:nsowner2']) {
+    assert.equal(d.wharf(['create', '--network', mode, '--mac-address', '02:42:00:00:00:01', 'busybox']).stderr, 'Error response from daemon: conflicting options: mac-address and the network mode\n');
+  }
+  // Host networking: the host's name unless --hostname; published ports are dropped with dockerd's warning.
+  const hostMode = d.docker(['create', '--name', 'nshost', '--network', 'host', '-p', '80:80', 'busybox', 'hostname']);
+  assert.equal(hostMode.stderr, 'WARNING: Published ports are discarded when using host network mode\n');
+  assert.equal(inspect('nshost', '{{.Config.Hostname}}'), hostname());
+  assert.equal(ok(d.wharf(['start', '-a', 'nshost'])), `${hostname()}\n`);
+  ok(d.wharf(['rm', '-f', 'nsjoin', 'nsowner2', 'nshost']));
   const r = d.wharf(['run', '-d', '--name', 'ns-none', '--network', 'nosuchnet', 'busybox', 'true']);
   assert.equal(r.code, 125);
   assert.match(r.stderr, /network nosuchnet not found/);

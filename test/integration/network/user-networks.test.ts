@@ -222,6 +222,59 @@ test('connect and disconnect a running container: the interface comes and goes, 
   ok(d.docker(['network', 'rm', 'un-m1', 'un-m2']));
 });
 
+test('addresses and interface names as dockerd 20.10 hands them out: the lowest free address, reused at once; eth<N> counts up', { skip: skipUnlessRoot }, () => {
+  const s = freeSubnet();
+  ok(d.docker(['network', 'create', '--subnet', s, 'un-ipam']));
+  const ipOf = (c: string) => inspect(c, '{{(index .NetworkSettings.Networks "un-ipam").IPAddress}}');
+  for (const c of ['un-p1', 'un-p2', 'un-p3']) ok(d.docker(['run', '-d', '--name', c, '--network', 'un-ipam', 'busybox', 'sleep', '300']));
+  assert.deepEqual(['un-p1', 'un-p2', 'un-p3'].map(ipOf), [net(s, 2), net(s, 3), net(s, 4)]);
+  // A removed container's address is the next one given (libnetwork's bitmask takes the first free bit).
+  ok(d.docker(['rm', '-f', 'un-p1']));
+  ok(d.docker(['run', '-d', '--name', 'un-p4', '--network', 'un-ipam', 'busybox', 'sleep', '300']));
+  assert.equal(ipOf('un-p4'), net(s, 2));
+  // Disconnect and connect again: the same address, on eth1 (the sandbox counts interfaces, never down).
+  ok(d.docker(['network', 'disconnect', 'un-ipam', 'un-p2']));
+  ok(d.docker(['network', 'connect', 'un-ipam', 'un-p2']));
+  assert.equal(ipOf('un-p2'), net(s, 3));
+  assert.match(ok(d.docker(['exec', 'un-p2', 'ip', '-o', '-4', 'addr'])), new RegExp(`eth1\\s+inet ${net(s, 3).replace(/\./g, '\\.')}/24`));
+  ok(d.docker(['network', 'disconnect', 'un-ipam', 'un-p2']));
+  ok(d.docker(['network', 'connect', 'un-ipam', 'un-p2']));
+  assert.match(ok(d.docker(['exec', 'un-p2', 'ip', '-o', '-4', 'addr'])), /eth2\s+inet /);
+  ok(d.docker(['exec', 'un-p2', 'ping', '-c1', '-W2', net(s, 4)]));
+  // A stop releases the address too: the next start takes the lowest free one.
+  ok(d.docker(['stop', '-t', '0', 'un-p4']));
+  ok(d.docker(['run', '-d', '--name', 'un-p5', '--network', 'un-ipam', 'busybox', 'sleep', '300']));
+  assert.equal(ipOf('un-p5'), net(s, 2));
+  ok(d.docker(['start', 'un-p4']));
+  assert.equal(ipOf('un-p4'), net(s, 5));
+  ok(d.docker(['rm', '-f', 'un-p2', 'un-p3', 'un-p4', 'un-p5']));
+  ok(d.docker(['network', 'rm', 'un-ipam']));
+
+  // --ip-range without --gateway: libnetwork asks the range for the gateway, so it takes the range's first
+  // address and containers follow it; the bridge carries it with its broadcast address.
+  const r = freeSubnet();
+  const id = ok(d.docker(['network', 'create', '--subnet', r, '--ip-range', r.replace(/0\/24$/, '64/26'), 'un-range'])).trim();
+  assert.match(spawnSync('ip', ['-4', '-o', 'addr', 'show', 'dev', `br-${id.slice(0, 12)}`]).stdout.toString(), new RegExp(`inet ${net(r, 64).replace(/\./g, '\\.')}/24 brd ${net(r, 255).replace(/\./g, '\\.')} `));
+  ok(d.docker(['run', '-d', '--name', 'un-r1', '--network', 'un-range', 'busybox', 'sleep', '300']));
+  assert.equal(inspect('un-r1', '{{(index .NetworkSettings.Networks "un-range").IPAddress}}|{{(index .NetworkSettings.Networks "un-range").Gateway}}'), `${net(r, 65)}|${net(r, 64)}`);
+  ok(d.docker(['exec', 'un-r1', 'ping', '-c1', '-W2', net(r, 64)]));
+  ok(d.docker(['rm', '-f', 'un-r1']));
+  ok(d.docker(['network', 'rm', 'un-range']));
+});
+
+test('network ls --filter dangling like dockerd 20.10: every user-defined network counts as dangling, used or not', { skip: skipUnlessRoot }, () => {
+  ok(d.docker(['network', 'create', '--label', 'dg=1', 'un-dg-used']));
+  ok(d.docker(['network', 'create', '--label', 'dg=1', 'un-dg-free']));
+  ok(d.docker(['run', '-d', '--name', 'un-dg', '--network', 'un-dg-used', 'busybox', 'sleep', '300']));
+  // dockerd filters its list entries, whose Containers it never fills in.
+  assert.equal(ok(d.docker(['network', 'ls', '--filter', 'dangling=true', '--filter', 'label=dg=1', '--format', '{{.Name}}'])), 'un-dg-free\nun-dg-used\n');
+  assert.equal(ok(d.docker(['network', 'ls', '--filter', 'dangling=false', '--format', '{{.Name}}'])), 'bridge\nhost\nnone\n');
+  // prune is what looks at endpoints.
+  assert.equal(ok(d.docker(['network', 'prune', '-f', '--filter', 'label=dg=1'])), 'Deleted Networks:\nun-dg-free\n\n');
+  ok(d.docker(['rm', '-f', 'un-dg']));
+  ok(d.docker(['network', 'rm', 'un-dg-used']));
+});
+
 test('the bridge keeps a MAC of its own as containers join, so a gateway address cached inside stays valid', { skip: skipUnlessRoot }, () => {
   const s = freeSubnet();
   const id = ok(d.docker(['network', 'create', '--subnet', s, 'un-mac'])).trim();
