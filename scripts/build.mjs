@@ -52,9 +52,10 @@ const results = await Promise.allSettled([
   build({ ...cjs, entryPoints: { wharf: 'src/cli/entry.ts' }, outExtension: { '.js': '.cjs' }, packages: 'external' }),
   snapshotBundle('wharf-snapshot', false),
   snapshotBundle('wharf-core-snapshot', true),
-  ...['wharf', 'wharfd'].map((name) => build({
+  // layer-worker: the daemon's pull worker threads (src/registry/layer-job.ts finds it next to wharfd.js).
+  ...['wharf', 'wharfd', 'layer-worker'].map((name) => build({
     ...common,
-    entryPoints: { [name]: name === 'wharf' ? 'src/cli/entry.ts' : 'src/daemon/main.ts' },
+    entryPoints: { [name]: { wharf: 'src/cli/entry.ts', wharfd: 'src/daemon/main.ts', 'layer-worker': 'src/registry/layer-worker.ts' }[name] },
     outdir: 'dist/bin',
     bundle: true,
     // The CLI loads each command lazily: split so `wharf ps` parses only what ps needs.

@@ -66,11 +66,7 @@ export class ContentStore {
    * A temp file for a blob whose digest the caller checks itself (a pull hashes the layer tar once for the
    * blob and the unpacked layer); close({ sync: true }) it before commitTemp publishes it.
    */
-  async createTemp(): Promise<BlobTemp> {
-    await mkdir(layout.imageTmpDir(this.dataRoot), { recursive: true, mode: 0o700 });
-    const path = join(layout.imageTmpDir(this.dataRoot), `blob-${randomBytes(8).toString('hex')}`);
-    return new BlobTemp(path, await open(path, 'wx', 0o600));
-  }
+  createTemp(): Promise<BlobTemp> { return createTempBlob(this.dataRoot); }
 
   /** Publishes a closed temp blob as `digest` (its content verified by the caller). */
   async commitTemp(t: BlobTemp, digest: string): Promise<void> {
@@ -92,6 +88,13 @@ export class ContentStore {
   async delete(digest: string): Promise<void> { await rm(this.path(digest), { force: true }); }
 }
 
+/** ContentStore.createTemp without a ContentStore (a layer worker thread's). */
+export async function createTempBlob(dataRoot: string): Promise<BlobTemp> {
+  await mkdir(layout.imageTmpDir(dataRoot), { recursive: true, mode: 0o700 });
+  const path = join(layout.imageTmpDir(dataRoot), `blob-${randomBytes(8).toString('hex')}`);
+  return new BlobTemp(path, await open(path, 'wx', 0o600));
+}
+
 /** Writes gathered into one writev per MiB. */
 export class BlobTemp {
   size = 0;
@@ -101,6 +104,14 @@ export class BlobTemp {
   private writebackFrom = 0;
 
   constructor(readonly path: string, private readonly fh: FileHandle) {}
+
+  /** A temp blob another thread wrote and closed (a layer worker's), to be committed or discarded here. */
+  static closedAt(path: string, size: number): BlobTemp {
+    const t = new BlobTemp(path, undefined as unknown as FileHandle);
+    t.closed = true;
+    t.size = size;
+    return t;
+  }
 
   async write(chunk: Uint8Array): Promise<void> {
     this.batch.push(chunk);

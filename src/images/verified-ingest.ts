@@ -9,8 +9,8 @@
 import { createHash } from 'node:crypto';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { InvalidParameter } from '../errors.js';
-import type { LayerInfo, Snapshotter, StagedLayer } from '../snapshots/index.js';
-import type { BlobTemp, ContentStore } from './content-store.js';
+import { discardStagedDir, stageLayerDir, type LayerInfo, type Snapshotter, type StagedLayer } from '../snapshots/index.js';
+import { BlobTemp, createTempBlob, type ContentStore } from './content-store.js';
 
 /** A verified layer tar: its blob and its unpacked files, both still in temp dirs. */
 export interface StagedIngest {
@@ -50,8 +50,29 @@ class StoreAndCheck extends Transform {
   }
 }
 
+/** Where staging writes: the daemon's stores, or a worker thread's view of the same data root. */
+export interface StagingPlaces {
+  createTemp(): Promise<BlobTemp>;
+  stageLayer(tar: Readable): Promise<StagedLayer>;
+  discardStaged(layer: StagedLayer): Promise<void>;
+}
+
+/** A staged ingest as plain data, for a worker thread to hand to the daemon (stagedFromFiles). */
+export interface StagedFiles { diffId: string; blobPath: string; blobSize: number; layer: StagedLayer }
+
+/** stageVerified in a thread that has no stores (a layer worker): the same temp dirs under `dataRoot`. */
+export async function stageVerifiedAt(dataRoot: string, tar: Readable, diffId: string): Promise<StagedFiles> {
+  const places: StagingPlaces = { createTemp: () => createTempBlob(dataRoot), stageLayer: (t) => stageLayerDir(dataRoot, t), discardStaged: discardStagedDir };
+  const s = await stageVerified(places, places, tar, diffId);
+  return { diffId, blobPath: s.blob.path, blobSize: s.blob.size, layer: s.layer };
+}
+
+export function stagedFromFiles(f: StagedFiles): StagedIngest {
+  return { diffId: f.diffId, blob: BlobTemp.closedAt(f.blobPath, f.blobSize), layer: f.layer };
+}
+
 /** Stores and unpacks `tar` (which must hash to `diffId`) without publishing either. */
-export async function stageVerified(content: ContentStore, snapshots: Snapshotter, tar: Readable, diffId: string): Promise<StagedIngest> {
+export async function stageVerified(content: Pick<StagingPlaces, 'createTemp'>, snapshots: Omit<StagingPlaces, 'createTemp'>, tar: Readable, diffId: string): Promise<StagedIngest> {
   // Wired up before the first await: an error `tar` emits in between would otherwise go unseen.
   const created = content.createTemp();
   created.catch(() => undefined);

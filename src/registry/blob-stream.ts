@@ -3,7 +3,7 @@
 // transfer resumes with a Range request and the consumer just sees a pause. The stream ends only after the
 // whole blob arrived and its digest matched, so nothing unverified is ever unpacked to completion.
 import { createHash, type Hash } from 'node:crypto';
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Writable } from 'node:stream';
 import { InvalidParameter } from '../errors.js';
 import { errorFrom, isRetryableStatus, sleep, ConnectionError } from './http.js';
 import type { RegistrySession } from './session.js';
@@ -17,10 +17,13 @@ export interface DownloadHooks {
 export class BlobStream {
   written = 0;
   done = false;
-  /** The blob's bytes for the unpacker; errors when the download fails. */
-  readonly body = new PassThrough({ highWaterMark: 1 << 20 });
 
-  constructor(readonly desc: Descriptor) {
+  /**
+   * `body` gets the blob's bytes for the unpacker and is destroyed when the download fails. With `verify`
+   * false the digest is left to the consumer (a layer worker hashes what it is handed): chunks are not
+   * touched once written, as the consumer may take their memory.
+   */
+  constructor(readonly desc: Descriptor, readonly body: Writable = new PassThrough({ highWaterMark: 1 << 20 }), private readonly verify = true) {
     this.body.on('error', () => undefined); // the download's own promise reports the failure
   }
 
@@ -45,7 +48,7 @@ export class BlobStream {
         }
       }
       const got = `sha256:${hash.digest('hex')}`;
-      if (got !== this.desc.digest) throw new InvalidParameter(`filesystem layer verification failed for digest ${this.desc.digest}`);
+      if (this.verify && got !== this.desc.digest) throw new InvalidParameter(`filesystem layer verification failed for digest ${this.desc.digest}`);
       this.done = true;
       this.body.end();
     } catch (err) {
@@ -101,7 +104,7 @@ export class BlobStream {
           fail(new InvalidParameter(`filesystem layer verification failed for digest ${this.desc.digest}`));
           return;
         }
-        hash.update(b);
+        if (this.verify) hash.update(b);
         this.written += b.length;
         hooks.onBytes(this.written, this.desc.size);
         // Once the consumer is gone (a corrupt archive) the rest is only hashed.

@@ -1,12 +1,13 @@
 // docker pull: one tag, a digest, or every tag (-a). Layers download in parallel (max-concurrent-downloads),
 // each unpacked into a staged dir as it streams in, and are published in parent order; progress messages
 // are dockerd's.
-import { Transform } from 'node:stream';
+import { Transform, type PassThrough } from 'node:stream';
 import { InvalidParameter } from '../errors.js';
-import { chainIds, decompress, familiarName, familiarString, type ImageStore, type Reference, type StagedIngest } from '../images/index.js';
+import { chainIds, decompress, familiarName, familiarString, stagedFromFiles, type ImageStore, type Reference, type StagedIngest } from '../images/index.js';
 import { BlobStream } from './blob-stream.js';
 import type { DistributionMetadata } from './dist-metadata.js';
 import { errorFrom, readBody } from './http.js';
+import { layerWorkersAvailable, startLayerJob, WORKER_MIN_SIZE } from './layer-job.js';
 import type { RegistryHosts } from './hosts.js';
 import { fetchConfig, fetchManifest, pullError, type FetchedManifest } from './manifest.js';
 import { hostPlatform } from './platform.js';
@@ -169,10 +170,15 @@ async function downloadAndUnpack(ctx: RegistryContext, s: RegistrySession, path:
 /** Downloads one layer and unpacks it as it streams; resolves once both the blob digest and diffID matched. */
 async function fetchAndStage(ctx: RegistryContext, s: RegistrySession, path: string, desc: Descriptor, diffId: string, ch: ProgressChannel, signal: AbortSignal): Promise<StagedIngest> {
   const id = shortId(desc.digest);
-  const blob = new BlobStream(desc);
+  // A big layer is hashed, inflated and unpacked on a worker thread; a small one here.
   const dl = new Throttle();
   const ex = new Throttle();
-  let consumed = 0;
+  // "Extracting" only once the download completed: before that the download line is the one moving.
+  const extracting = (n: number) => { if (blob.done && ex.ready(n === desc.size)) ch.push(layerProgress(id, 'Extracting', n, desc.size)); };
+  const job = desc.size >= WORKER_MIN_SIZE && layerWorkersAvailable() ? startLayerJob(ctx.images.dataRoot, desc, diffId, extracting) : undefined;
+  const blob = job ? new BlobStream(desc, job.sink, false) : new BlobStream(desc);
+  let counted = 0;
+  const consumed = job ? job.consumed : () => counted;
   const downloaded = blob.download(s, path, {
     onBytes: (cur, total) => { if (dl.ready(cur === total)) ch.push(layerProgress(id, 'Downloading', cur, total)); },
     onRetry: (secs) => ch.push(layerStatus(id, `Retrying in ${secs} second${secs === 1 ? '' : 's'}`)),
@@ -180,20 +186,21 @@ async function fetchAndStage(ctx: RegistryContext, s: RegistrySession, path: str
     ch.push(layerStatus(id, 'Verifying Checksum'));
     ch.push(layerStatus(id, 'Download complete'));
     // The unpacker has followed the download: what it still has to read is what the pipes hold.
-    if (ex.ready(true)) ch.push(layerProgress(id, 'Extracting', consumed, desc.size));
+    if (ex.ready(true)) ch.push(layerProgress(id, 'Extracting', consumed(), desc.size));
   });
-  // "Extracting" only once the download completed: before that the download line is the one moving.
-  const counted = blob.body.pipe(new Transform({
-    highWaterMark: 1 << 20,
-    transform(chunk: Buffer, _enc, cb) {
-      consumed += chunk.length;
-      if (blob.done && ex.ready(consumed === desc.size)) ch.push(layerProgress(id, 'Extracting', consumed, desc.size));
-      cb(null, chunk);
-    },
-  }));
-  blob.body.on('error', (e) => counted.destroy(e));
-  counted.on('error', () => undefined);
-  const unpacked = (async () => ctx.images.stageVerifiedLayer(await decompress(counted, { size: desc.size }), diffId))();
+  let unpacked: Promise<StagedIngest>;
+  if (job) {
+    unpacked = job.result.then(stagedFromFiles);
+  } else {
+    const body = blob.body as PassThrough;
+    const counter = body.pipe(new Transform({
+      highWaterMark: 1 << 20,
+      transform(chunk: Buffer, _enc, cb) { counted += chunk.length; extracting(counted); cb(null, chunk); },
+    }));
+    body.on('error', (e) => counter.destroy(e));
+    counter.on('error', () => undefined);
+    unpacked = (async () => ctx.images.stageVerifiedLayer(await decompress(counter, { size: desc.size }), diffId))();
+  }
   const [d, u] = await Promise.allSettled([downloaded, unpacked]);
   // The download's error first: a blob that fails its digest usually fails to unpack as well.
   if (d.status === 'rejected') {

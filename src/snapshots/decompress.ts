@@ -3,7 +3,7 @@
 // (dockerd uses unpigz the same way); bzip2/xz/zstd through the system tools (sys/exec). And the way back
 // for push: gzip through igzip when installed, zlib otherwise.
 import { PassThrough, Readable, pipeline } from 'node:stream';
-import { createGunzip, createGzip } from 'node:zlib';
+import { constants as zlibConstants, createGunzip, createGzip, gunzipSync } from 'node:zlib';
 import { InvalidParameter } from '../errors.js';
 import { start, which } from '../sys/index.js';
 
@@ -39,16 +39,34 @@ export function detectCompression(head: Buffer): Compression {
 
 /** Returns a stream of the decompressed bytes of `input` (which is passed through when not compressed). */
 export async function decompress(input: Readable, opts: DecompressOptions = {}): Promise<Readable> {
-  const { head, stream } = await peek(input, 6);
+  const external = (opts.size ?? 0) >= EXTERNAL_GZIP_MIN && haveIgzip();
+  const { head, stream } = await peek(input, external ? PROBE_BYTES : 6);
   const kind = detectCompression(head);
   if (kind === 'none') return stream;
   if (kind === 'gzip') {
-    if ((opts.size ?? 0) >= EXTERNAL_GZIP_MIN && haveIgzip()) return throughTool(stream, ['igzip', '-dc'], 'decompression');
-    const gunzip = createGunzip();
+    if (external && compresses(head)) return throughTool(stream, ['igzip', '-dc'], 'decompression');
+    const gunzip = createGunzip({ chunkSize: 256 << 10 });
     pipeline(stream, gunzip, () => undefined);
     return gunzip;
   }
   return throughTool(stream, [kind === 'bzip2' ? 'bzip2' : kind === 'xz' ? 'xz' : 'zstd', '-dc'], 'decompression');
+}
+
+/** How much of a big gzip stream is inflated up front to see whether its data compresses. */
+const PROBE_BYTES = 256 << 10;
+
+/**
+ * Whether the start of a gzip stream inflates to noticeably more than it is. Data that does not compress
+ * (random bytes, archives of compressed files) is stored as is in the deflate stream, and zlib copies it at
+ * memory speed in-process, where igzip would have the same bytes cross two pipes for nothing; igzip wins only
+ * where there is real inflating to do.
+ */
+function compresses(head: Buffer): boolean {
+  try {
+    return gunzipSync(head, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).length > head.length * 1.2;
+  } catch {
+    return true; // corrupt or cut oddly: igzip reports it
+  }
 }
 
 /**

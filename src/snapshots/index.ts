@@ -1,6 +1,6 @@
 // snapshots/: the overlayfs snapshotter (layers unpacked once per chainID, container snapshots over them)
 // and the one tar unpacker. See types.ts for the lifecycle.
-export { Snapshotter } from './snapshotter.js';
+export { Snapshotter, discardStagedDir, stageLayerDir } from './snapshotter.js';
 export { chainId, chainIds } from './digest.js';
 export { compressGzip, decompress, detectCompression } from './decompress.js';
 export type { Compression } from './decompress.js';

@@ -83,17 +83,7 @@ export class Snapshotter {
    * InvalidParameter and leave nothing behind. The files' data is synced (fdatasync each) before this
    * resolves; commitStaged's directory fsync commits the metadata.
    */
-  async stageLayer(tar: Readable): Promise<StagedLayer> {
-    const dir = join(layout.snapshotsTmpDir(this.dataRoot), randomBytes(8).toString('hex'));
-    try {
-      await mkdir(join(dir, 'diff'), { recursive: true, mode: 0o755 });
-      await unpackTar(tar, join(dir, 'diff'), { sync: true });
-      return { dir, size: await dirSize(join(dir, 'diff')) };
-    } catch (err) {
-      await rm(dir, { recursive: true, force: true });
-      throw err;
-    }
-  }
+  stageLayer(tar: Readable): Promise<StagedLayer> { return stageLayerDir(this.dataRoot, tar); }
 
   /**
    * Publishes a staged layer as chainID(parent, diffId) (the caller verified that its tar hashes to
@@ -119,7 +109,7 @@ export class Snapshotter {
     });
   }
 
-  async discardStaged(staged: StagedLayer): Promise<void> { await rm(staged.dir, { recursive: true, force: true }); }
+  discardStaged(staged: StagedLayer): Promise<void> { return discardStagedDir(staged); }
 
   /** The diff dirs of a chain, top-most first (overlayfs lowerdir order). */
   lowerdirs(chainId: string | undefined): string[] {
@@ -329,3 +319,21 @@ async function writeInitLayer(root: string): Promise<void> {
     else await symlink(kind, path);
   }
 }
+
+/**
+ * Snapshotter.stageLayer without a Snapshotter: what a layer worker thread runs (it touches only its own
+ * temp dir under <dataRoot>/snapshots/tmp; the daemon's Snapshotter publishes it with commitStaged).
+ */
+export async function stageLayerDir(dataRoot: string, tar: Readable): Promise<StagedLayer> {
+  const dir = join(layout.snapshotsTmpDir(dataRoot), randomBytes(8).toString('hex'));
+  try {
+    await mkdir(join(dir, 'diff'), { recursive: true, mode: 0o755 });
+    await unpackTar(tar, join(dir, 'diff'), { sync: true });
+    return { dir, size: await dirSize(join(dir, 'diff')) };
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+export async function discardStagedDir(staged: StagedLayer): Promise<void> { await rm(staged.dir, { recursive: true, force: true }); }

@@ -39,8 +39,8 @@ export async function putManifest(base: string, repo: string, ref: string, body:
   return sha256(body);
 }
 
-/** A tar of small files: [[path, content], ...]. */
-export async function makeTar(files: Array<[string, string]>): Promise<Buffer> {
+/** A tar of files: [[path, content], ...]. */
+export async function makeTar(files: Array<[string, string | Buffer]>): Promise<Buffer> {
   const pack = tar.pack();
   for (const [name, content] of files) pack.entry({ name, mode: 0o644, mtime: new Date(0) }, content);
   pack.finalize();

@@ -1,6 +1,7 @@
 // Pulls from a misbehaving registry (test/helpers/fake-registry.ts): corrupt and truncated layers, 429/403/
 // 5xx answers, transient 503s, a registry that stops sending, unknown media types. Each failure reads like
-// dockerd's, retries are bounded, and nothing half-written stays in the store.
+// dockerd's, retries are bounded, and nothing half-written stays in the store. Layers go through worker
+// threads here (the big-layer path); pull.test.ts covers the in-process one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -21,6 +22,8 @@ before(async () => {
   // Short idle timeout and back-off so the failure cases take seconds; three attempts per request.
   process.env.WHARF_REGISTRY_TIMEOUT_MS = '1500';
   process.env.WHARF_REGISTRY_RETRY_BASE_MS = '50';
+  // Every layer through a layer worker thread (the path of big layers), so its failures are the ones tested.
+  process.env.WHARF_LAYER_WORKER_MIN = '0';
   const cfg = join(d.dir, 'daemon.json');
   writeFileSync(cfg, JSON.stringify({ 'max-download-attempts': 3 }));
   await d.start(['--config-file', cfg]);

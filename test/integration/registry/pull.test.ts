@@ -3,6 +3,7 @@
 // docker client driving wharfd's POST /images/create with dockerd's progress messages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestDaemon, ok, skipUnlessRoot, dockerClient } from '../../helpers/daemon.js';
@@ -51,6 +52,20 @@ test('pull a schema 2 image: docker\'s lines, verified layers, RepoDigests, runn
   // Again: nothing to download.
   assert.equal(ok(d.wharf(['pull', ref])), `v1: Pulling from test/app\nDigest: ${app.manifestDigest}\nStatus: Image is up to date for ${ref}\n${ref}\n`);
   assert.equal(ok(d.wharf(['pull', '-q', ref])), `${ref}\n`);
+});
+
+test('a big layer (hashed, inflated and unpacked on a worker thread) arrives intact, compressible or not', { skip }, async () => {
+  // 12 MiB of random bytes, then 12 MiB of text: one 12.6 MB gzip layer, over the worker threshold (8 MiB).
+  const random = randomBytes(12 << 20);
+  const text = Buffer.from('wharf pulls big layers off the event loop\n'.repeat((12 << 20) / 42));
+  const big = await uploadImage(reg.url, 'test/big', 'v1', [busyboxTar(), await makeTar([['random.bin', random], ['text.txt', text]])]);
+  const ref = `${reg.host}/test/big:v1`;
+  ok(d.wharf(['pull', '-q', ref]));
+  assert.deepEqual(JSON.parse(ok(d.wharf(['image', 'inspect', ref])))[0].RootFS.Layers, big.diffIds);
+  const sums = ok(d.wharf(['run', '--rm', ref, 'sha256sum', '/random.bin', '/text.txt']));
+  const hex = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  assert.equal(sums, `${hex(random)}  /random.bin\n${hex(text)}  /text.txt\n`);
+  ok(d.wharf(['rmi', ref]));
 });
 
 test('an OCI index: the host platform by default, --platform picks another; shared layers already exist', { skip }, () => {

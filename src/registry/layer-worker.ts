@@ -1,0 +1,88 @@
+// The worker-thread side of a layer pull (layer-job.ts is the daemon's side): the downloaded bytes arrive
+// as transferred buffers; they are hashed against the blob's digest, inflated (igzip or zlib) and staged
+// (layer tar hashed against the diffID, stored as a temp blob and unpacked into a temp dir), all off the
+// daemon's event loop. As in the daemon's own path, the unpacker's input ends only after the digest
+// matched, and a blob that fails its digest is reported as such even when its archive broke first.
+import { createHash } from 'node:crypto';
+import { Readable, Transform } from 'node:stream';
+import { parentPort } from 'node:worker_threads';
+import { InvalidParameter, WharfError } from '../errors.js';
+import { decompress, stageVerifiedAt } from '../images/index.js';
+import type { ToDaemon, ToWorker } from './layer-job.js';
+
+const port = parentPort;
+if (!port) throw new Error('layer-worker.js runs only as a worker thread');
+
+const ACK_STEP = 1 << 20;
+
+class Job {
+  private readonly hash = createHash('sha256');
+  private readonly input = new Readable({ read: () => undefined, highWaterMark: 1 << 20 });
+  private received = 0;
+  private consumed = 0;
+  private acked = 0;
+  private staging: Promise<unknown>;
+  private failed = false;
+
+  constructor(private readonly start: Extract<ToWorker, { t: 'start' }>) {
+    const counted = new Transform({
+      highWaterMark: 1 << 20,
+      transform: (chunk: Buffer, _enc, cb) => { this.consumed += chunk.length; this.ack(false); cb(null, chunk); },
+    });
+    this.input.on('error', (e) => counted.destroy(e));
+    this.input.pipe(counted);
+    this.staging = decompress(counted, { size: start.size }).then((tar) => stageVerifiedAt(start.dataRoot, tar, start.diffId));
+    this.staging.catch(() => { this.failed = true; this.ack(true); });
+  }
+
+  /** Tells the daemon how far the unpacker got (its flow control and "Extracting" progress). */
+  private ack(force: boolean): void {
+    // Once the unpack failed, whatever arrives is only hashed: it counts as consumed at once.
+    const n = this.failed ? this.received : this.consumed;
+    if (n > this.acked && (force || n - this.acked >= ACK_STEP)) {
+      this.acked = n;
+      send({ t: 'consumed', n });
+    }
+  }
+
+  data(buf: Buffer): void {
+    this.hash.update(buf);
+    this.received += buf.length;
+    if (this.failed) this.ack(true);
+    else this.input.push(buf);
+  }
+
+  async end(): Promise<void> {
+    const got = `sha256:${this.hash.digest('hex')}`;
+    if (got !== this.start.digest || this.received !== this.start.size) {
+      this.input.destroy(new InvalidParameter(`filesystem layer verification failed for digest ${this.start.digest}`));
+      await this.staging.catch(() => undefined);
+      return reply(new InvalidParameter(`filesystem layer verification failed for digest ${this.start.digest}`));
+    }
+    this.input.push(null);
+    await this.staging.then((files) => send({ t: 'done', files: files as Extract<ToDaemon, { t: 'done' }>['files'] }), reply);
+  }
+
+  async abort(message: string): Promise<void> {
+    this.input.destroy(new WharfError('system', message));
+    await this.staging.then(() => undefined, () => undefined);
+    reply(new WharfError('system', message));
+  }
+}
+
+function send(m: ToDaemon): void { port!.postMessage(m); }
+
+function reply(err: unknown): void {
+  const e = err instanceof WharfError ? err : new WharfError('system', err instanceof Error ? err.message : String(err));
+  send({ t: 'error', kind: e.kind, message: e.message });
+}
+
+let job: Job | undefined;
+port.on('message', (m: ToWorker) => {
+  switch (m.t) {
+    case 'start': job = new Job(m); break;
+    case 'data': job?.data(Buffer.from(m.buf, m.off, m.len)); break;
+    case 'end': void job?.end().finally(() => { job = undefined; }); break;
+    case 'abort': void job?.abort(m.message).finally(() => { job = undefined; }); break;
+  }
+});
