@@ -41,7 +41,7 @@ export interface InspectTarget { name: string; fetch(): Promise<string> }
 export async function inspectAll(ctx: Ctx, format: string | undefined, refs: string[], fetch: (ref: string) => Promise<string>): Promise<number> {
   let tmpl: Template | undefined;
   if (format) {
-    try { tmpl = compileTemplate(format); } catch (err) { throw new Error(`Template parsing error: ${(err as Error).message}`); }
+    try { tmpl = compileTemplate(format); } catch (err) { throw new StatusError(`template parsing error: ${(err as Error).message}`, 64); }
   }
   const raws: string[] = [];
   let lines = '';

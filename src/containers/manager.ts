@@ -3,7 +3,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname as osHostname } from 'node:os';
-import { Conflict, InvalidParameter, NotModified, isNotFound } from '../errors.js';
+import { Conflict, InvalidParameter, NotModified, isConflict, isNotFound } from '../errors.js';
 import type { EventBus } from '../events/index.js';
 import { KeyedMutex } from '../store/index.js';
 import { warn } from '../sys/index.js';
@@ -434,7 +434,10 @@ export class ContainerManager {
     const name = validateName(newName);
     if (`/${name}` === rec.Name) throw new Conflict(`Renaming a container with the same name as its current name`);
     const old = rec.Name;
-    this.store.reserveName(name, rec.Id);
+    // dockerd's ContainerRename wraps the name reservation's conflict: "Error when allocating new name: Conflict. ...".
+    try { this.store.reserveName(name, rec.Id); } catch (err) {
+      throw isConflict(err) ? new Conflict(`Error when allocating new name: ${(err as Error).message}`, { cause: err }) : err;
+    }
     rec.Name = `/${name}`;
     await this.store.save(rec);
     this.store.releaseName(old);

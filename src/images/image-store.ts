@@ -84,7 +84,12 @@ export class ImageStore extends ImageStoreCore {
     const layer = await this.ingestLayer(parent?.chainId, this.snapshots.diffTar(opts.snapshotKey ?? opts.containerId));
     const created = nowRfc3339Nano();
     const pc: ImageConfig = parent?.config ?? {};
-    const history = [...(pc.history ?? []), sortedHistory({ created, author: opts.author, comment: opts.comment })];
+    // dockerd's CommitImage: history names the container's command, and a commit that changed nothing adds no
+    // layer (an empty_layer entry instead of the empty tar's diffID).
+    const empty = layer.diffId === EMPTY_TAR_DIFF_ID;
+    const cmd = opts.config.Cmd;
+    const createdBy = Array.isArray(cmd) ? cmd.join(' ') : '';
+    const history = [...(pc.history ?? []), sortedHistory({ created, author: opts.author, createdBy, comment: opts.comment, empty })];
     const img = sortedKeys({
       architecture: pc.architecture ?? GOARCH[process.arch] ?? process.arch,
       author: opts.author || undefined,
@@ -97,7 +102,7 @@ export class ImageStore extends ImageStoreCore {
       history,
       os: pc.os ?? 'linux',
       parent: parent?.id,
-      rootfs: { type: 'layers', diff_ids: [...(parent?.diffIds ?? []), layer.diffId] },
+      rootfs: { type: 'layers', diff_ids: [...(parent?.diffIds ?? []), ...(empty ? [] : [layer.diffId])] },
     });
     const rec = await this.addImage(Buffer.from(goJson(img)), parent ? { parent: parent.id } : {});
     if (opts.repo) await this.tag(rec.id, opts.repo, opts.tag);
@@ -164,12 +169,18 @@ export class ImageStore extends ImageStoreCore {
   }
 }
 
-function sortedHistory(h: { created: string; author?: string; comment?: string }): Record<string, unknown> {
+/** image.History in Go's field order, empty fields left out (omitempty). */
+function sortedHistory(h: { created: string; author?: string; createdBy?: string; comment?: string; empty?: boolean }): Record<string, unknown> {
   const out: Record<string, unknown> = { created: h.created };
   if (h.author) out.author = h.author;
+  if (h.createdBy) out.created_by = h.createdBy;
   if (h.comment) out.comment = h.comment;
+  if (h.empty) out.empty_layer = true;
   return out;
 }
+
+/** The diffID of an empty layer tar (1024 zero bytes), which dockerd never puts in an image's rootfs. */
+const EMPTY_TAR_DIFF_ID = 'sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef';
 
 function chainSizes(store: ImageStore, rec: ImageRecord): number[] {
   const sizes: number[] = [];

@@ -105,12 +105,12 @@ export class Dispatcher {
         st.author = ins.maintainer;
         return this.nop(st, `MAINTAINER ${ins.maintainer}`);
       case 'expose': {
-        const ports = new Set<string>();
-        for (const p of ins.ports) for (const spec of expandPorts(this.word(st, p))) ports.add(spec);
+        const words = ins.ports.map((p) => this.word(st, p));
         const exposed = { ...((st.runConfig.ExposedPorts as Json | undefined) ?? {}) };
-        for (const p of ports) exposed[p] = {};
+        for (const w of words) for (const spec of expandPorts(w)) exposed[spec] = {};
         st.runConfig.ExposedPorts = exposed;
-        return this.nop(st, `EXPOSE ${[...ports].sort().join(' ')}`);
+        // dockerd's history names the ports as written, sorted ("EXPOSE 443/tcp 53/udp 80 8000-8001").
+        return this.nop(st, `EXPOSE ${words.sort().join(' ')}`);
       }
       case 'user':
         st.runConfig.User = this.word(st, ins.user);

@@ -11,6 +11,8 @@ export interface Template {
   execute(data: unknown): string;
   /** Renders with docker/cli's HeaderFunctions; on error returns the output made so far (docker ignores it). */
   executeHeader(data: unknown): string;
+  /** Renders as Go's Execute into a writer: the output made before a failure is kept, with the error. */
+  executePartial(data: unknown): { out: string; error?: Error };
 }
 
 /** Parses a Go template; throws TemplateParseError ("template: :1: unexpected EOF"). `name` is Go's template name. */
@@ -22,6 +24,10 @@ export function compileTemplate(text: string, name = ''): Template {
     executeHeader: (data) => {
       const ex = new Executor(name, text, HEADER_FUNCS);
       try { return ex.run(nodes, data); } catch { return ex.partial(); }
+    },
+    executePartial: (data) => {
+      const ex = new Executor(name, text, FUNCS);
+      try { return { out: ex.run(nodes, data) }; } catch (err) { return { out: ex.partial(), error: err as Error }; }
     },
   };
 }

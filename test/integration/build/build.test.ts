@@ -40,7 +40,7 @@ ARG FOO=bar
 RUN echo hi $FOO > /hi.txt
 WORKDIR /app
 COPY f.txt .
-EXPOSE 80/tcp 53/udp
+EXPOSE 80/tcp 53/udp 3000
 USER 1000
 VOLUME /data
 STOPSIGNAL SIGTERM
@@ -76,6 +76,7 @@ test('the image config and history match dockerd\'s classic builder for the same
   assert.ok(hist.includes('/bin/sh -c #(nop)  HEALTHCHECK &{["CMD-SHELL" "true"] "5s" "0s" "0s" \'\\x03\'}|0B'), hist.join('\n'));
   assert.ok(hist.includes('|1 FOO=bar /bin/sh -c echo hi $FOO > /hi.txt|7B'), hist.join('\n'));
   assert.ok(hist.includes('/bin/sh -c #(nop) COPY file:<hash> in . |6B'), hist.join('\n'));
+  assert.ok(hist.includes('/bin/sh -c #(nop)  EXPOSE 3000 53/udp 80/tcp|0B'), hist.join('\n')); // as written, sorted
   // The RUN really ran and the COPY really copied.
   assert.equal(ok(d.wharf(['run', '--rm', '--entrypoint', 'cat', 'full:1', '/hi.txt', '/app/f.txt'])), 'hi bar\nhello\n');
   // Side by side with the real dockerd, when it is here (its busybox is lead-bb).

@@ -1,6 +1,6 @@
 // docker info: -f renders a template over /info; the default is a subset of docker's text layout.
-import { compileTemplate } from '../../format/index.js';
-import type { Command, Ctx } from '../../command.js';
+import { compileTemplate, GO_TYPE } from '../../format/index.js';
+import { StatusError, type Command, type Ctx } from '../../command.js';
 import type { FlagValues } from '../../flags.js';
 import { bytesSize } from '../../format/index.js';
 
@@ -62,9 +62,16 @@ async function run(ctx: Ctx, flags: FlagValues): Promise<number> {
   const info = await client.info() as Info;
   const format = flags.format as string | undefined;
   if (format) {
+    // docker/cli's formatInfo: a parse error is exit 64; an execution error keeps the output so far, then
+    // a newline, then the bare error (exit 1). The data is its `info` struct: types.Info plus ClientInfo.
     let tmpl;
-    try { tmpl = compileTemplate(format); } catch (err) { throw new Error(`template: ${(err as Error).message}`); }
-    ctx.io.out(`${tmpl.execute(info)}\n`);
+    try { tmpl = compileTemplate(format); } catch (err) { throw new StatusError(`template parsing error: ${(err as Error).message}`, 64); }
+    const data: Record<string | symbol, unknown> = { [GO_TYPE]: 'system.info', ...info, ClientInfo: { Debug: ctx.debug, Context: 'default', Plugins: [], Warnings: null } };
+    Object.defineProperty(data, 'ClientErrors', { value: [], enumerable: false });
+    Object.defineProperty(data, 'ServerErrors', { value: null, enumerable: false });
+    const { out, error } = tmpl.executePartial(data);
+    ctx.io.out(`${out}\n`);
+    if (error) throw new StatusError(error.message, 1);
     return 0;
   }
   ctx.io.out(infoText(info));

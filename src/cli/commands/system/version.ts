@@ -1,5 +1,5 @@
 // docker version: docker 20.10's template over {Client, Server}, aligned by tabwriter(20, 1, 1, ' ').
-import { compileTemplate, TabWriter } from '../../format/index.js';
+import { compileTemplate, GO_TYPE, TabWriter } from '../../format/index.js';
 import type { Command, Ctx } from '../../command.js';
 import { errorText, StatusError } from '../../command.js';
 import type { FlagValues } from '../../flags.js';
@@ -53,36 +53,46 @@ export function ansic(s: string): string {
   return `${DAYS[d.getUTCDay()]} ${MONTHS[+m[2]! - 1]} ${String(+m[3]!).padStart(2, ' ')} ${m[4]}:${m[5]}:${m[6]} ${m[1]}`;
 }
 
+/** The Go field APIVersion beside the JSON key ApiVersion, left out of `{{json .}}` as Go's tag does. */
+function withApiVersionField<T extends Record<string | symbol, unknown>>(o: T): T {
+  Object.defineProperty(o, 'APIVersion', { get: () => o.ApiVersion, enumerable: false });
+  return o;
+}
+
 async function run(ctx: Ctx, flags: FlagValues): Promise<number> {
   const client = await ctx.client();
-  const info: Record<string, unknown> = {
-    Client: {
+  // docker/cli's versionInfo: Go structs whose JSON says "ApiVersion" but whose template field is APIVersion.
+  const info: Record<string | symbol, unknown> = {
+    [GO_TYPE]: 'system.versionInfo',
+    Client: withApiVersionField({
+      [GO_TYPE]: 'system.clientVersion',
       Platform: { Name: '' }, Version: '0.1.0', ApiVersion: '1.41', DefaultAPIVersion: '1.41', GitCommit: 'dev',
       GoVersion: process.version, Os: process.platform, Arch: process.arch === 'x64' ? 'amd64' : process.arch,
       BuildTime: '', Context: 'default', Experimental: true,
-    },
+    }),
+    Server: null,
   };
   let serverErr: unknown;
   try {
     const server = await client.version() as { Components?: Array<{ Details?: Record<string, string> }>; BuildTime?: string };
     for (const c of server.Components ?? []) if (c.Details?.BuildTime) c.Details.BuildTime = ansic(c.Details.BuildTime);
-    info.Server = server;
+    info.Server = withApiVersionField({ [GO_TYPE]: '*types.Version', ...server });
   } catch (err) {
     serverErr = err;
   }
   const format = flags.format as string | undefined;
-  let text: string;
+  let tmpl;
   try {
-    text = compileTemplate(format ?? TEMPLATE).execute(info);
+    tmpl = compileTemplate(format ?? TEMPLATE, 'version');
   } catch (err) {
-    throw new StatusError(`Template parsing error: ${(err as Error).message}`, 64);
+    throw new StatusError(`template parsing error: ${(err as Error).message}`, 64);
   }
-  if (format) ctx.io.out(`${text}\n`);
-  else {
-    const tw = new TabWriter({ minwidth: 20, tabwidth: 1, padding: 1, padchar: ' ' });
-    tw.write(`${text}\n`);
-    ctx.io.out(tw.flush());
-  }
+  // prettyPrintVersion: the output so far and a newline go through the tabwriter, then the error (exit 1).
+  const { out, error } = tmpl.executePartial(info);
+  const tw = new TabWriter({ minwidth: 20, tabwidth: 1, padding: 1, padchar: ' ' });
+  tw.write(`${out}\n`);
+  ctx.io.out(tw.flush());
+  if (error) throw new StatusError(error.message, 1);
   if (serverErr) throw new StatusError(errorText(serverErr), 1);
   return 0;
 }

@@ -1,0 +1,48 @@
+// The docker CLI reference's classic examples (rename, commit -c, inspect/info/version --format), each compared
+// with what docker 20.10 prints for the same steps (texts recorded from the real client against dockerd).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { TestDaemon, ok, skipUnlessRoot } from '../../helpers/daemon.js';
+
+describe('CLI reference examples', { skip: skipUnlessRoot }, () => {
+  const d = new TestDaemon('wharf-ref');
+  before(async () => { await d.start(); d.importBusybox('busybox:latest'); });
+  after(() => d.cleanup());
+
+  it('rename onto a taken name: dockerd\'s "Error when allocating new name"', () => {
+    const a = ok(d.wharf(['create', '--name', 'ref-a', 'busybox', 'true'])).trim();
+    ok(d.wharf(['create', '--name', 'ref-b', 'busybox', 'true']));
+    const r = d.wharf(['rename', 'ref-b', 'ref-a']);
+    assert.equal(r.stderr, `Error response from daemon: Error when allocating new name: Conflict. The container name "/ref-a" is already in use by container "${a}". You have to remove (or rename) that container to be able to reuse that name.\nError: failed to rename container named ref-b\n`);
+    assert.equal(r.code, 1);
+    ok(d.wharf(['rename', 'ref-b', 'ref-c']));
+    assert.equal(ok(d.wharf(['inspect', '-f', '{{.Name}}', 'ref-c'])), '/ref-c\n');
+  });
+
+  it('commit: history names the container\'s command; a commit that changed nothing adds no layer', () => {
+    ok(d.wharf(['run', '--name', 'ref-w', 'busybox', 'sh', '-c', 'echo x > /f']));
+    ok(d.wharf(['commit', '-c', 'CMD ["cat","/f"]', '-m', 'a msg', 'ref-w', 'ref-img:1']));
+    assert.equal(ok(d.wharf(['history', '--no-trunc', '--format', '{{.CreatedBy}}|{{.Comment}}', 'ref-img:1'])).split('\n')[0], 'sh -c echo x > /f|a msg');
+    assert.equal(ok(d.wharf(['run', '--rm', 'ref-img:1'])), 'x\n');
+    const base = ok(d.wharf(['inspect', '-f', '{{len .RootFS.Layers}}', 'busybox'])).trim();
+    ok(d.wharf(['create', '--name', 'ref-e', 'busybox', 'true']));
+    ok(d.wharf(['commit', 'ref-e', 'ref-img:empty']));
+    assert.equal(ok(d.wharf(['inspect', '-f', '{{len .RootFS.Layers}}', 'ref-img:empty'])).trim(), base);
+    assert.equal(ok(d.wharf(['history', '--format', '{{.CreatedBy}}|{{.Size}}', 'ref-img:empty'])).split('\n')[0], 'true|0B');
+  });
+
+  it('--format: Go struct fields, parse errors exit 64, execution errors keep the output and exit 1', () => {
+    assert.equal(ok(d.wharf(['version', '--format', '{{.Server.APIVersion}} {{.Client.APIVersion}} {{json .Server.ApiVersion}}'])), '1.41 1.41 "1.41"\n');
+    let r = d.wharf(['version', '--format', '{{.Nope}}']);
+    assert.deepEqual([r.stdout, r.stderr, r.code], ['\n', 'template: version:1:2: executing "version" at <.Nope>: can\'t evaluate field Nope in type system.versionInfo\n', 1]);
+    r = d.wharf(['version', '--format', '{{']);
+    assert.deepEqual([r.stdout, r.stderr, r.code], ['', 'template parsing error: template: version:1: unclosed action\n', 64]);
+    r = d.wharf(['info', '--format', '{{.Nope}}']);
+    assert.deepEqual([r.stdout, r.stderr, r.code], ['\n', 'template: :1:2: executing "" at <.Nope>: can\'t evaluate field Nope in type system.info\n', 1]);
+    r = d.wharf(['info', '--format', '{{']);
+    assert.deepEqual([r.stdout, r.stderr, r.code], ['', 'template parsing error: template: :1: unclosed action\n', 64]);
+    assert.equal(ok(d.wharf(['info', '--format', '{{json .ClientInfo}}|{{.ClientErrors}}|{{.OSType}}'])), '{"Debug":false,"Context":"default","Plugins":[],"Warnings":null}|[]|linux\n');
+    r = d.wharf(['inspect', '--format', '{{', 'busybox']);
+    assert.deepEqual([r.stdout, r.stderr, r.code], ['', 'template parsing error: template: :1: unclosed action\n', 64]);
+  });
+});
