@@ -9,7 +9,8 @@ import { Conflict, InvalidParameter, NotFound, Forbidden, SystemError } from '..
 import { readJsonOr, writeJsonAtomic } from '../store/index.js';
 import { contains, defaultPools, formatCidr, formatIp, hostRoutes, macFor, overlaps, parseCidr, parseIp, size, type Cidr } from './addr.js';
 import { contains6, formatCidr6, formatIp6, lastOf6, overlaps6, parseCidr6, parseIp6, type Cidr6 } from './addr6.js';
-import { canBind, freePort } from './host-ports.js';
+import { ephemeralRange } from './host-ports.js';
+import { PortProxies, ipv6Listenable, isIp6, type ProxyBinding } from './port-proxy.js';
 import { applyRules, ensureJumps, renderRules, type BridgeRule, type PortRule } from './iptables.js';
 import { addVeth, createSandbox, deleteLink, ensureBridge, removeSandbox, setDefaultRoute, writeSysctl } from './netlink.js';
 import { isPredefined, listFilter, pruneFilter, type Filters } from './network-filters.js';
@@ -27,6 +28,10 @@ export class NetworkManager {
   readonly tag: string;
   readonly defaultBridge: string | undefined;
   readonly dns: EmbeddedDns;
+  /** The sockets holding published host ports (and relaying IPv6 ones). */
+  private readonly proxies = new PortProxies();
+  /** The last random host port handed out per protocol and addresses (dockerd's allocator goes round). */
+  private readonly lastPort = new Map<string, number>();
 
   private constructor(private readonly opts: NetworkOptions) {
     this.statePath = join(opts.dataRoot, 'network', 'state.json');
@@ -124,7 +129,9 @@ export class NetworkManager {
       if (!ep || !net?.Bridge) continue;
       for (const p of sb.Ports) ports.push({ proto: p.proto, hostIp: p.hostIp, hostPort: p.hostPort, ip: ep.IP, port: p.port, bridge: net.Bridge });
     }
-    await applyRules(renderRules(this.tag, bridges, ports));
+    // IPv4 bindings are DNATed by the kernel; IPv6 ones only reach the container through their socket.
+    await applyRules(renderRules(this.tag, bridges, ports.filter((p) => !isIp6(p.hostIp))));
+    await this.proxies.sync(ports.map((p) => ({ proto: p.proto, hostIp: p.hostIp, hostPort: p.hostPort, target: { ip: p.ip, port: p.port } })));
   }
 
   // ---- lookups ------------------------------------------------------------------------------------------
@@ -409,41 +416,78 @@ export class NetworkManager {
     throw new Forbidden(`no available IPv6 addresses on this network's address pools: ${net.Name} (${net.Id})`);
   }
 
-  /** Published ports: given bindings plus, with -P, every exposed port on a random host port. */
+  /**
+   * Published ports: given bindings plus, with -P, every exposed port on a host port from the ephemeral
+   * range. Each is held by a listening socket from here on (port-proxy.ts); a binding without a host
+   * address also gets an IPv6 `::` twin on the same port where the host has IPv6, as in dockerd 20.10.
+   */
   private async allocatePorts(req: SandboxRequest, sb: SandboxRecord): Promise<PortBinding[]> {
     if (!Object.keys(sb.Endpoints).length) return [];
-    const wanted: Array<{ proto: 'tcp' | 'udp'; port: number; hostIp: string; hostPort: string }> = [];
+    const wanted: Array<{ proto: 'tcp' | 'udp'; port: number; hostIps: string[]; hostPort: string }> = [];
     const bindings = { ...(req.portBindings ?? {}) };
     if (req.publishAll) for (const k of Object.keys(req.exposed ?? {})) if (!bindings[k]?.length) bindings[k] = [{ HostIp: '', HostPort: '' }];
+    const v6 = ipv6Listenable();
     for (const [key, list] of Object.entries(bindings)) {
       const [p, proto = 'tcp'] = key.split('/');
       if (proto !== 'tcp' && proto !== 'udp') continue;
       if (!/^\d+$/.test(p ?? '') || Number(p) < 1 || Number(p) > 65535) throw new InvalidParameter(`invalid port specification: "${key}"`);
-      for (const b of list ?? []) wanted.push({ proto, port: Number(p), hostIp: b.HostIp || '0.0.0.0', hostPort: b.HostPort ?? '' });
+      for (const b of list ?? []) {
+        const hostIps = b.HostIp ? [b.HostIp.replace(/^\[(.*)\]$/, '$1')] : v6 ? ['0.0.0.0', '::'] : ['0.0.0.0'];
+        wanted.push({ proto, port: Number(p), hostIps, hostPort: b.HostPort ?? '' });
+      }
     }
     const taken = new Set<string>();
     for (const other of Object.values(this.state.sandboxes)) for (const b of other.Ports) taken.add(`${b.proto}/${b.hostPort}`);
     const out: PortBinding[] = [];
     const ep = Object.values(sb.Endpoints)[0]!;
-    for (const w of wanted) {
-      let hostPort: number;
-      if (!w.hostPort) {
-        hostPort = await freePort(w.proto, w.hostIp, taken);
-      } else {
-        const [lo, hi] = w.hostPort.split('-').map(Number) as [number, number | undefined];
-        hostPort = 0;
-        for (let p = lo; p <= (hi ?? lo); p++) {
-          if (taken.has(`${w.proto}/${p}`)) continue;
-          if (await canBind(w.proto, w.hostIp, p)) { hostPort = p; break; }
-        }
-        if (!hostPort) {
-          const p = lo;
-          const why = taken.has(`${w.proto}/${p}`) ? `Bind for ${w.hostIp}:${p} failed: port is already allocated` : `Error starting userland proxy: listen ${w.proto}4 ${w.hostIp}:${p}: bind: address already in use`;
-          throw new SystemError(`driver failed programming external connectivity on endpoint ${req.name} (${ep.EndpointID}): ${why}`);
-        }
+    const held: ProxyBinding[] = [];
+    // Holds the port on every address of the binding, or none of them: the first address that fails, or ''.
+    const hold = async (proto: 'tcp' | 'udp', hostIps: string[], hostPort: number): Promise<string | undefined> => {
+      if (taken.has(`${proto}/${hostPort}`)) return '';
+      const got: ProxyBinding[] = [];
+      for (const hostIp of hostIps) {
+        const b = { proto, hostIp, hostPort };
+        if (!(await this.proxies.reserve(b))) { for (const g of got) this.proxies.release(g); return hostIp; }
+        got.push(b);
       }
-      taken.add(`${w.proto}/${hostPort}`);
-      out.push({ proto: w.proto, port: w.port, hostIp: w.hostIp, hostPort });
+      held.push(...got);
+      return undefined;
+    };
+    try {
+      for (const w of wanted) {
+        let hostPort = 0;
+        if (!w.hostPort) {
+          // dockerd's port allocator: the next port of the kernel's ephemeral range after the last it gave.
+          const [lo, hi] = ephemeralRange();
+          const key = `${w.proto}/${w.hostIps.join(',')}`;
+          let cand = this.lastPort.get(key) ?? hi;
+          for (let i = 0; i <= hi - lo && !hostPort; i++) {
+            cand = cand >= hi ? lo : cand + 1;
+            if ((await hold(w.proto, w.hostIps, cand)) === undefined) hostPort = cand;
+          }
+          if (!hostPort) throw new SystemError(`driver failed programming external connectivity on endpoint ${req.name} (${ep.EndpointID}): Bind for ${w.hostIps[0]}:0 failed: all ports are allocated`);
+          this.lastPort.set(key, hostPort);
+        } else {
+          const [lo, hi] = w.hostPort.split('-').map(Number) as [number, number | undefined];
+          let failed: string | undefined;
+          for (let p = lo; p <= (hi ?? lo) && !hostPort; p++) {
+            const bad = await hold(w.proto, w.hostIps, p);
+            if (bad === undefined) hostPort = p;
+            else if (p === lo) failed = bad;
+          }
+          if (!hostPort) {
+            const ip = failed || w.hostIps[0]!;
+            const why = failed === '' ? `Bind for ${w.hostIps[0]}:${lo} failed: port is already allocated`
+              : `Error starting userland proxy: listen ${w.proto}${isIp6(ip) ? '6' : '4'} ${isIp6(ip) ? `[${ip}]` : ip}:${lo}: bind: address already in use`;
+            throw new SystemError(`driver failed programming external connectivity on endpoint ${req.name} (${ep.EndpointID}): ${why}`);
+          }
+        }
+        taken.add(`${w.proto}/${hostPort}`);
+        for (const hostIp of w.hostIps) out.push({ proto: w.proto, port: w.port, hostIp, hostPort });
+      }
+    } catch (err) {
+      for (const b of held) this.proxies.release(b);
+      throw err;
     }
     return out;
   }

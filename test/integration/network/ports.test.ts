@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createServer, connect, type Server } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { networkInterfaces } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { TestDaemon, ok, skipUnlessRoot, dockerClient } from '../../helpers/daemon.js';
 
 const d = new TestDaemon('wharf-net-ports');
@@ -19,6 +20,9 @@ before(async () => {
 });
 after(async () => { if (!skipUnlessRoot) await d.cleanup(); });
 
+/** dockerd 20.10 adds an IPv6 `::` binding beside 0.0.0.0 when the host can listen on IPv6. */
+const v6 = (() => { try { return readFileSync('/proc/net/if_inet6', 'utf8').includes('00000000000000000000000000000001'); } catch { return false; } })();
+const both = (cport: string, hostPort: number) => `${cport} -> 0.0.0.0:${hostPort}\n${v6 ? `${cport} -> :::${hostPort}\n` : ''}`;
 const inspect = (name: string, fmt: string) => ok(d.wharf(['inspect', '-f', fmt, name])).trim();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const hostAddr = () => Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal && !i.address.startsWith('10.2') && !i.address.startsWith('172.'))?.address
@@ -57,11 +61,19 @@ test('-p host:container over TCP answers on 127.0.0.1 and the host address; port
   ok(d.wharf(['run', '-d', '--name', 'web1', '-p', `${p}:8080`, '--expose', '9090', 'busybox', ...server('web1', 8080, 'hello-tcp')]));
   assert.equal(await fetchTcp('127.0.0.1', p), 'hello-tcp\n');
   assert.equal(await fetchTcp(hostAddr(), p), 'hello-tcp\n');
-  assert.equal(ok(d.wharf(['port', 'web1'])), `8080/tcp -> 0.0.0.0:${p}\n`);
-  assert.equal(ok(d.wharf(['port', 'web1', '8080'])), `0.0.0.0:${p}\n`);
-  assert.equal(ok(d.wharf(['ps', '--filter', 'name=web1', '--format', '{{.Ports}}'])).trim(), `9090/tcp, 0.0.0.0:${p}->8080/tcp`);
-  assert.equal(inspect('web1', '{{json .NetworkSettings.Ports}}'), JSON.stringify({ '8080/tcp': [{ HostIp: '0.0.0.0', HostPort: String(p) }], '9090/tcp': null }));
-  if (dockerClient()) assert.equal(ok(d.docker(['port', 'web1'])), `8080/tcp -> 0.0.0.0:${p}\n`);
+  // The IPv6 twin is relayed by the daemon's socket (no DNAT from IPv6 to an IPv4 container).
+  if (v6) assert.equal(await fetchTcp('::1', p), 'hello-tcp\n');
+  assert.equal(ok(d.wharf(['port', 'web1'])), both('8080/tcp', p));
+  assert.equal(ok(d.wharf(['port', 'web1', '8080'])), `0.0.0.0:${p}\n${v6 ? `:::${p}\n` : ''}`);
+  assert.equal(ok(d.wharf(['ps', '--filter', 'name=web1', '--format', '{{.Ports}}'])).trim(), `9090/tcp, 0.0.0.0:${p}->8080/tcp${v6 ? `, :::${p}->8080/tcp` : ''}`);
+  assert.equal(inspect('web1', '{{json .NetworkSettings.Ports}}'), JSON.stringify({ '8080/tcp': [{ HostIp: '0.0.0.0', HostPort: String(p) }, ...(v6 ? [{ HostIp: '::', HostPort: String(p) }] : [])], '9090/tcp': null }));
+  // (docker 20.10's client prints ":::port", newer ones "[::]:port")
+  if (dockerClient()) assert.equal(ok(d.docker(['port', 'web1'])).replace('[::]:', ':::'), both('8080/tcp', p));
+  // The daemon holds the host port, as docker-proxy does: nobody else can take it meanwhile.
+  const squat = createServer();
+  const err = await new Promise<string>((res) => { squat.once('error', (e: NodeJS.ErrnoException) => res(e.code ?? '')); squat.listen(p, '0.0.0.0', () => res('bound')); });
+  squat.close();
+  assert.equal(err, 'EADDRINUSE');
   // Hairpin: another container, and the container itself, through the host's address.
   ok(d.wharf(['run', '-d', '--name', 'client1', 'busybox', 'sleep', '300']));
   let got = '';
@@ -78,29 +90,39 @@ test('-p host:container over TCP answers on 127.0.0.1 and the host address; port
 
 test('UDP, an address-bound port, a range, and -P with the image\'s EXPOSE', { skip: skipUnlessRoot }, async () => {
   const u = await freePort();
-  ok(d.wharf(['run', '-d', '--name', 'udp1', '-p', `127.0.0.1:${u}:5353/udp`, 'busybox', 'sleep', '300']));
+  const u2 = await freePort();
+  ok(d.wharf(['run', '-d', '--name', 'udp1', '-p', `127.0.0.1:${u}:5353/udp`, '-p', `${u2}:5353/udp`, 'busybox', 'sleep', '300']));
   // busybox has no UDP server: a UDP echo runs inside the container's network namespace (its SandboxKey),
   // which is exactly the path a packet to the published port takes (DNAT, bridge, veth).
   const key = inspect('udp1', '{{.NetworkSettings.SandboxKey}}');
   const echo = spawn('nsenter', [`--net=${key}`, process.execPath, '-e',
     "const s=require('dgram').createSocket('udp4');s.on('message',(m,r)=>s.send(Buffer.concat([Buffer.from('echo:'),m]),r.port,r.address));s.bind(5353,()=>console.log('ready'))"], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((res) => echo.stdout!.once('data', res));
-  const sock = createSocket('udp4');
-  let reply = '';
-  sock.on('message', (m) => { reply = m.toString(); });
-  for (let i = 0; i < 50 && !reply; i++) { sock.send('ping-udp', u, '127.0.0.1'); await sleep(100); }
-  sock.close();
+  const udpAsk = async (host: string, port: number): Promise<string> => {
+    const sock = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    let reply = '';
+    sock.on('message', (m) => { reply = m.toString(); });
+    for (let i = 0; i < 50 && !reply; i++) { sock.send('ping-udp', port, host); await sleep(100); }
+    sock.close();
+    return reply;
+  };
+  assert.equal(await udpAsk('127.0.0.1', u), 'echo:ping-udp');
+  assert.equal(await udpAsk('127.0.0.1', u2), 'echo:ping-udp');
+  // IPv6 reaches the container through the daemon's relay socket.
+  if (v6) assert.equal(await udpAsk('::1', u2), 'echo:ping-udp');
   echo.kill();
-  assert.equal(reply, 'echo:ping-udp');
-  assert.equal(ok(d.wharf(['port', 'udp1'])), `5353/udp -> 127.0.0.1:${u}\n`);
+  assert.equal(ok(d.wharf(['port', 'udp1'])), `5353/udp -> 127.0.0.1:${u}\n${both('5353/udp', u2)}`);
   const r = await freePort();
   ok(d.wharf(['run', '-d', '--name', 'range1', '-p', `${r}-${r + 1}:6000-6001`, 'busybox', 'sleep', '300']));
-  assert.equal(ok(d.wharf(['port', 'range1'])), `6000/tcp -> 0.0.0.0:${r}\n6001/tcp -> 0.0.0.0:${r + 1}\n`);
+  assert.equal(ok(d.wharf(['port', 'range1'])), both('6000/tcp', r) + both('6001/tcp', r + 1));
   ok(d.wharf(['run', '-d', '--name', 'pall', '-P', 'exposing', ...server('pall', 7070, 'hello-P')]));
   const out = ok(d.wharf(['port', 'pall']));
-  const m = /^7070\/tcp -> 0\.0\.0\.0:(\d+)\n7071\/udp -> 0\.0\.0\.0:(\d+)\n$/.exec(out);
+  const m = /^7070\/tcp -> 0\.0\.0\.0:(\d+)\n(?:7070\/tcp -> :::\d+\n)?7071\/udp -> 0\.0\.0\.0:(\d+)\n/.exec(out);
   assert.ok(m, out);
-  assert.ok(Number(m![1]) >= 49153 && Number(m![2]) >= 49153);
+  assert.equal(out, both('7070/tcp', Number(m![1])) + both('7071/udp', Number(m![2])));
+  // Random host ports come from the kernel's ephemeral range, as dockerd's allocator takes them.
+  const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+  for (const port of [m![1], m![2]]) assert.ok(Number(port) >= lo! && Number(port) <= hi!, `${port} in ${lo}-${hi}`);
   assert.equal(await fetchTcp('127.0.0.1', Number(m![1])), 'hello-P\n');
   ok(d.wharf(['rm', '-f', 'udp1', 'range1', 'pall']));
 });

@@ -369,12 +369,23 @@ test('the wharf CLI: network create/ls/inspect/connect/disconnect/prune like doc
   assert.equal(d.wharf(['network', 'inspect', 'un-cli']).stderr, 'Error: No such network: un-cli\n');
 });
 
-test('a daemon restart keeps networks, bridges, addresses and rules; rm leaves nothing behind', { skip: skipUnlessRoot }, async () => {
+test('a daemon restart keeps networks, bridges, addresses, ports and rules; rm leaves nothing behind; chains of others untouched', { skip: skipUnlessRoot }, async () => {
+  // Someone else's chains and rules (as dockerd's or a firewall's would be), in the tables wharf writes to.
+  const foreign = `WFOREIGN-${process.pid}`;
+  const foreignRules = [['-t', 'filter', '-A', foreign, '-s', '192.0.2.99/32', '-j', 'RETURN'], ['-t', 'nat', '-A', foreign, '-s', '192.0.2.99/32', '-j', 'RETURN'],
+    ['-t', 'filter', '-A', 'FORWARD', '-s', '192.0.2.98/32', '-j', foreign], ['-t', 'nat', '-A', 'POSTROUTING', '-s', '192.0.2.98/32', '-j', foreign]];
+  for (const t of ['filter', 'nat']) spawnSync('iptables', ['-w', '-t', t, '-N', foreign]);
+  for (const r of foreignRules) assert.equal(spawnSync('iptables', ['-w', ...r]).status, 0);
+  const theirs = () => iptablesDump().split('\n').filter((l) => l.includes(foreign) || l.includes('192.0.2.9')).sort();
+  const theirsBefore = theirs();
+  assert.equal(theirsBefore.length, 6, theirsBefore.join('\n'));
   const s = freeSubnet();
   const id = ok(d.docker(['network', 'create', '--subnet', s, 'un-keep'])).trim();
   const br = `br-${id.slice(0, 12)}`;
-  ok(d.docker(['run', '-d', '--name', 'un-k1', '--network', 'un-keep', 'busybox', 'sleep', '300']));
+  ok(d.docker(['run', '-d', '--name', 'un-k1', '--network', 'un-keep', '-p', '127.0.0.1::8080', 'busybox', 'sh', '-c', 'while true; do echo kept | nc -l -p 8080; done']));
   ok(d.docker(['run', '-d', '--name', 'un-k2', '--network', 'un-keep', 'busybox', 'sleep', '300']));
+  const hostPort = Number(inspect('un-k1', '{{(index (index .NetworkSettings.Ports "8080/tcp") 0).HostPort}}'));
+  assert.equal((await fetchTcp('127.0.0.1', hostPort)).trim(), 'kept');
   const ip1 = inspect('un-k1', '{{(index .NetworkSettings.Networks "un-keep").IPAddress}}');
   const veth = spawnSync('ip', ['-o', 'link', 'show', 'master', br]).stdout.toString().match(/veth[0-9a-f]+/g) ?? [];
   assert.equal(veth.length, 2);
@@ -385,6 +396,10 @@ test('a daemon restart keeps networks, bridges, addresses and rules; rm leaves n
   assert.equal(inspect('un-k1', '{{(index .NetworkSettings.Networks "un-keep").IPAddress}}'), ip1);
   assert.ok(ping('un-k2', ip1), 'still reachable after the restart');
   assert.deepEqual(iptablesDump().split('\n').filter((l) => l.includes(br)).sort(), rulesBefore, 'same rules, none doubled');
+  // The published port still answers, and the restarted daemon holds it again.
+  assert.equal(ok(d.docker(['port', 'un-k1', '8080'])), `127.0.0.1:${hostPort}\n`);
+  assert.equal((await fetchTcp('127.0.0.1', hostPort)).trim(), 'kept');
+  assert.match(spawnSync('ss', ['-Hltn', 'src', `127.0.0.1:${hostPort}`]).stdout.toString(), /LISTEN/);
   // A new container after the restart does not get a taken address.
   ok(d.docker(['run', '-d', '--name', 'un-k3', '--network', 'un-keep', 'busybox', 'sleep', '300']));
   const ip3 = inspect('un-k3', '{{(index .NetworkSettings.Networks "un-keep").IPAddress}}');
@@ -392,7 +407,12 @@ test('a daemon restart keeps networks, bridges, addresses and rules; rm leaves n
 
   ok(d.docker(['rm', '-f', 'un-k1', 'un-k2', 'un-k3']));
   for (const v of veth) assert.ok(!existsSync(`/sys/class/net/${v}`), `${v} gone`);
+  assert.equal(spawnSync('ss', ['-Hltn', 'src', `127.0.0.1:${hostPort}`]).stdout.toString(), '', 'the host port is let go');
+  assert.doesNotMatch(spawnSync('iptables-save', ['-t', 'nat']).stdout.toString(), new RegExp(`--dport ${hostPort} `));
   ok(d.docker(['network', 'rm', 'un-keep']));
   assert.ok(!existsSync(`/sys/class/net/${br}`));
   assert.equal(iptablesDump().split('\n').filter((l) => l.includes(br) || l.includes(s)).length, 0);
+  assert.deepEqual(theirs(), theirsBefore, 'chains wharf does not own are never flushed or rewritten');
+  for (const r of foreignRules.slice(2)) spawnSync('iptables', ['-w', ...r.map((x) => (x === '-A' ? '-D' : x))]);
+  for (const t of ['filter', 'nat']) { spawnSync('iptables', ['-w', '-t', t, '-F', foreign]); spawnSync('iptables', ['-w', '-t', t, '-X', foreign]); }
 });
