@@ -38,6 +38,18 @@ function daemonPid(socket?: string): number | undefined {
   return undefined;
 }
 
+/** CPU ms of each thread of `pid`, by thread ID (node names them all "node"). */
+function threadCpu(pid: number): Map<string, number> {
+  const by = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      by.set(tid, (Number(f[11]) + Number(f[12])) * 10);
+    } catch { /* gone */ }
+  }
+  return by;
+}
+
 /** utime + stime + cutime + cstime of `pid`, in ms. */
 function cpuMs(pid: number): number {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -126,8 +138,17 @@ async function main(): Promise<void> {
         dropAll(e);
         const pid = pids[e.name];
         const c0 = pid ? cpuMs(pid) : 0;
+        const t0 = pid && process.env.THREADS ? threadCpu(pid) : undefined;
         results[e.name]!.pull!.push(time([...e.cli, 'pull', remote], e.env));
         if (pid) cpu[e.name]!.push(cpuMs(pid) - c0);
+        if (pid && t0) {
+          // THREADS=1: where the daemon's CPU went: its main thread, then the others, busiest first (worker
+          // threads, libuv's pool, V8's helpers; threads that ended are not seen).
+          const parts = [...threadCpu(pid)].map(([k, v]) => [k, v - (t0.get(k) ?? 0)] as const).filter(([, v]) => v > 0);
+          const main = parts.find(([k]) => k === String(pid))?.[1] ?? 0;
+          const rest = parts.filter(([k]) => k !== String(pid)).map(([, v]) => v).sort((a, b) => b - a);
+          console.log(`${e.name}d pull CPU: main thread ${main} ms, other threads ${rest.join(' ')} ms`);
+        }
       }
     }
     for (const e of engines) run(e, ['tag', remote, img]);

@@ -2,7 +2,7 @@
 // and runs the wharf CLI or the real docker client against it. Integration tests need root; without it
 // they skip with the reason.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -169,4 +169,14 @@ export function removeDaemonNetwork(bridge: string, dataRoot: string): void {
 export function ok(r: RunResult): string {
   if (r.code !== 0) throw new Error(`exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
   return r.stdout;
+}
+
+/** Writes `files` (relative path → content) under `root`/`name` and returns that directory (a build context). */
+export function writeTree(root: string, name: string, files: Record<string, string>): string {
+  const dir = join(root, name);
+  for (const [p, data] of Object.entries(files)) {
+    mkdirSync(join(dir, p, '..'), { recursive: true });
+    writeFileSync(join(dir, p), data);
+  }
+  return dir;
 }

@@ -8,20 +8,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestDaemon, dockerClient, ok, skipUnlessRoot } from '../../helpers/daemon.js';
+import { TestDaemon, dockerClient, ok, skipUnlessRoot, writeTree } from '../../helpers/daemon.js';
 
 process.env.DOCKER_BUILDKIT = '0';
 const d = new TestDaemon('wharf-build');
 const work = mkdtempSync(join(tmpdir(), 'wharf-build-ctx-'));
 
-function ctx(name: string, files: Record<string, string>): string {
-  const dir = join(work, name);
-  for (const [p, data] of Object.entries(files)) {
-    mkdirSync(join(dir, p, '..'), { recursive: true });
-    writeFileSync(join(dir, p), data);
-  }
-  return dir;
-}
+const ctx = (name: string, files: Record<string, string>): string => writeTree(work, name, files);
 
 before(async () => {
   if (skipUnlessRoot) return;
