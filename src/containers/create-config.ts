@@ -1,6 +1,7 @@
 // Turns a POST /containers/create body plus the image's config into the record Docker would keep:
 // the image's Env/Cmd/Entrypoint/WorkingDir/User/Labels/... merged under the request's, and a HostConfig
 // with every field Docker 20.10 shows in inspect.
+import { availableParallelism } from 'node:os';
 import { InvalidParameter } from '../errors.js';
 import type { ContainerConfig, HostConfig } from './types.js';
 
@@ -123,7 +124,9 @@ export function netModeWarnings(hc: HostConfig): string[] {
 /** The checks dockerd makes before creating anything (daemon/container.go verifyContainerSettings). */
 function validateHostConfig(hc: HostConfig): void {
   if (hc.Memory > 0 && hc.Memory < 6 * 1024 * 1024) throw new InvalidParameter('Minimum memory limit allowed is 6MB');
-  if (hc.NanoCpus < 0) throw new InvalidParameter('Range of CPUs is from 0.01 to ' + 2 + '.00, as there are only 2 CPUs available');
+  // sysinfo.NumCPU: the CPUs this process may run on (sched_getaffinity), as availableParallelism counts them.
+  const ncpu = availableParallelism();
+  if (hc.NanoCpus < 0 || hc.NanoCpus > ncpu * 1e9) throw new InvalidParameter(`Range of CPUs is from 0.01 to ${ncpu}.00, as there are only ${ncpu} CPUs available`);
   if (hc.NanoCpus > 0 && hc.CpuQuota > 0) throw new InvalidParameter('Conflicting options: Nano CPUs and CPU Period cannot both be set');
   const policy = hc.RestartPolicy.Name;
   if (!['no', 'always', 'unless-stopped', 'on-failure', ''].includes(policy)) throw new InvalidParameter(`invalid restart policy '${policy}'`);

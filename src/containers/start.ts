@@ -9,6 +9,7 @@ import { setupMounts } from './mounts.js';
 import { checkUlimits, deviceCgroupRules, deviceSpecs, extraGroups, initBinary, type DeviceMapping, type Ulimit } from './host-resources.js';
 import type { ContainerManager } from './manager.js';
 import type { ContainerRecord } from './types.js';
+import { daemonEnvironment } from './daemon-env.js';
 
 /** Docker's `--network` modes without a network controller (unit tests): default/bridge share the host's stack. */
 export function networkNamespace(mode: string): 'host' | 'new' | { path: string } {
@@ -102,7 +103,7 @@ export async function startProcess(m: ContainerManager, rec: ContainerRecord, on
     rootfs,
     readonlyRootfs: hc.ReadonlyRootfs,
     args: [rec.Path, ...rec.Args],
-    env: withDefaultPath([...links.env, ...rec.Config.Env ?? []], rec.Config.Hostname, rec.Config.Tty),
+    env: daemonEnvironment(rec.Config.Env ?? [], rec.Config.Hostname, rec.Config.Tty, links.env),
     cwd: rec.Config.WorkingDir || '/',
     user,
     hostname: rec.Config.Hostname,
@@ -146,15 +147,6 @@ export async function startProcess(m: ContainerManager, rec: ContainerRecord, on
   await netReady; // the namespace's interfaces, configured meanwhile (createSandbox)
   await runtime.start(rec.Id);
   return pid;
-}
-
-/** Docker adds PATH (and HOSTNAME, and TERM for a tty) when the image and request don't set them. */
-function withDefaultPath(env: string[], hostname: string, tty: boolean): string[] {
-  const out = [...env];
-  if (!out.some((e) => e.startsWith('PATH='))) out.unshift('PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
-  if (!out.some((e) => e.startsWith('HOSTNAME='))) out.splice(1, 0, `HOSTNAME=${hostname}`);
-  if (tty && !out.some((e) => e.startsWith('TERM='))) out.push('TERM=xterm');
-  return out;
 }
 
 /**

@@ -71,6 +71,21 @@ describe('CLI messages for common mistakes', { skip: skipUnlessRoot }, () => {
     err(d.wharf(['container', 'prune', '-f', '--filter', 'until=abc']), 'Error response from daemon: failed to parse value as time or duration: "abc"\n');
   });
 
+  it('run: -e NAME unset in the client\'s environment unsets it; --cpus beyond the host\'s CPUs', () => {
+    const env = ok(d.wharf(['run', '--rm', '-e', 'WHARF_SURELY_UNSET', '-e', 'HOSTNAME', '-e', 'A=1', 'busybox', 'env'])).split('\n');
+    assert.ok(!env.some((l) => l.startsWith('WHARF_SURELY_UNSET') || l.startsWith('HOSTNAME=')), env.join('\n'));
+    assert.ok(env.includes('A=1'));
+    const r = d.wharf(['run', '--rm', '--cpus', '999', 'busybox', 'true']);
+    assert.match(r.stderr, /^wharf: Error response from daemon: Range of CPUs is from 0\.01 to (\d+)\.00, as there are only \1 CPUs available\.\nSee 'wharf run --help'\.\n$/);
+    assert.equal(r.code, 125);
+  });
+
+  it('tag and pull -a check references as the docker client does', () => {
+    err(d.wharf(['tag', 'busybox', 'Bad:Tag']), 'Error parsing reference: "Bad:Tag" is not a valid repository/tag: invalid reference format: repository name must be lowercase\n');
+    err(d.wharf(['tag', 'busybox', 'bad::tag']), 'Error parsing reference: "bad::tag" is not a valid repository/tag: invalid reference format\n');
+    err(d.wharf(['pull', '-a', 'busybox:latest']), "tag can't be used with --all-tags/-a\n");
+  });
+
   it('container prune --filter until= keeps containers created after it', () => {
     const id = ok(d.wharf(['create', '--name', 'msg-fresh', 'busybox', 'true'])).trim();
     assert.equal(ok(d.wharf(['container', 'prune', '-f', '--filter', 'until=1h'])), 'Total reclaimed space: 0B\n');

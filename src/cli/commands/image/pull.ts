@@ -16,6 +16,7 @@ export function fullReference(name: string, tag?: string, digest?: string): stri
 async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number> {
   const ref = parseRef(args[0]!);
   const all = flags['all-tags'] === true;
+  if (all && (ref.tag !== undefined || ref.digest !== undefined)) throw new Error("tag can't be used with --all-tags/-a");
   let tag = ref.tag;
   if (!all && !tag && !ref.digest) {
     tag = 'latest';
