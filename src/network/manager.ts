@@ -512,6 +512,8 @@ export class NetworkManager {
       const v6 = req.ipamConfig.filter((c) => c.Subnet?.includes(':'));
       if (v4.length > 1 || v6.length > 1) throw new Forbidden("bridge driver doesn't support multiple subnets");
       if (v6[0] && req.enableIPv6) this.userSubnet6(n, v6[0]);
+      // wharf has no default IPv6 pools (dockerd 20.10 has none configured either, and says so).
+      else if (req.enableIPv6) throw new NotFound('could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network');
       n.EnableIPv6 = req.enableIPv6 === true;
       const given = v4[0];
       if (given) {
@@ -542,28 +544,34 @@ export class NetworkManager {
   }
 
   private userSubnet(n: NetworkRecord, given: Record<string, string>): void {
-    const c = parseCidr(given.Subnet!);
+    let c: Cidr;
+    try { c = parseCidr(given.Subnet!); } catch (err) {
+      throw new SystemError(`Invalid subnet ${given.Subnet} : ${(err as Error).message}`);
+    }
     if (this.state.networks.some((o) => o.Subnet && overlaps(parseCidr(o.Subnet), c))) throw new Forbidden('Pool overlaps with other one on this address space');
     // No --gateway: libnetwork asks the pool for one, so with an --ip-range it is the range's first free
     // address (10.0.0.64/26 gives .64), else the subnet's first.
-    const range = given.IPRange ? parseCidr(given.IPRange) : c;
+    // An --ip-range outside the subnet (only the API lets one through) is ignored, as dockerd does.
+    const inside = given.IPRange ? parseCidr(given.IPRange) : undefined;
+    const range = inside && inside.prefix >= c.prefix && contains(c, inside.base) ? inside : c;
     const gw = given.Gateway ? parseIp(given.Gateway) : range.base === c.base ? c.base + 1 : range.base;
     if (!contains(c, gw)) throw new SystemError(`failed to allocate gateway (${given.Gateway}): Requested address is out of range`);
     n.Subnet = formatCidr(c);
     n.Gateway = formatIp(gw);
-    if (given.IPRange) n.IPRange = formatCidr(parseCidr(given.IPRange));
+    if (range !== c) n.IPRange = formatCidr(range);
     n.UserSubnet = true;
   }
 
   private userSubnet6(n: NetworkRecord, given: Record<string, string>): void {
     const c = parseCidr6(given.Subnet!);
     if (this.state.networks.some((o) => o.Subnet6 && overlaps6(parseCidr6(o.Subnet6), c))) throw new Forbidden('Pool overlaps with other one on this address space');
-    const range = given.IPRange ? parseCidr6(given.IPRange) : c;
+    const inside = given.IPRange ? parseCidr6(given.IPRange) : undefined;
+    const range = inside && inside.prefix >= c.prefix && contains6(c, inside.base) ? inside : c;
     const gw = given.Gateway ? parseIp6(given.Gateway) : range.base === c.base ? c.base + 1n : range.base;
     if (!contains6(c, gw)) throw new SystemError(`failed to allocate gateway (${given.Gateway}): Requested address is out of range`);
     n.Subnet6 = formatCidr6(c);
     n.Gateway6 = formatIp6(gw);
-    if (given.IPRange) n.IPRange6 = formatCidr6(parseCidr6(given.IPRange));
+    if (range !== c) n.IPRange6 = formatCidr6(range);
   }
 
   /** DELETE /networks/{id}: dockerd's 403s for the predefined networks and for networks in use. */

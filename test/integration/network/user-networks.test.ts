@@ -84,6 +84,8 @@ test('create, inspect, ls and rm through the docker client with dockerd JSON and
   const overlap = d.docker(['network', 'create', '--subnet', subnet, 'un-overlap']);
   assert.equal(overlap.stderr, 'Error response from daemon: Pool overlaps with other one on this address space\n');
   assert.equal(d.docker(['network', 'create', '-d', 'nope', 'un-x']).stderr, 'Error response from daemon: plugin "nope" not found\n');
+  assert.equal(d.docker(['network', 'create', '--ipv6', 'un-x']).stderr, 'Error response from daemon: could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network\n');
+  assert.equal(d.docker(['network', 'create', '--subnet', '10.251.0.0/33', 'un-x']).stderr, 'Error response from daemon: Invalid subnet 10.251.0.0/33 : invalid CIDR address: 10.251.0.0/33\n');
   assert.match(d.docker(['network', 'rm', 'bridge']).stderr, /^Error response from daemon: bridge is a pre-defined network and cannot be removed\n/);
 
   // No subnet: one is picked from the default pools and echoed with its gateway.
