@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import type { ImageBackend, JsonObject } from '../api/index.js';
 import type { ContainerManager } from '../containers/index.js';
 import { NotFound, NotImplemented, isNotFound } from '../errors.js';
-import { filterImages, type ContainerUse, type ImageStore } from '../images/index.js';
+import { filterImages, matchingRefs, type ContainerUse, type ImageStore } from '../images/index.js';
 
 export interface ImageDeps { images: ImageStore; containers: ContainerManager }
 
@@ -17,7 +17,14 @@ export function imageBackend(d: ImageDeps): Omit<ImageBackend, 'pullImage' | 'pu
   return {
     async listImages(opts) {
       const list = filterImages(images.list(), { all: opts.all, filters: opts.filters }, { tags: (id) => images.repoTags(id), resolve: (r) => images.get(r) });
-      return list.map((rec) => images.summary(rec));
+      const refs = opts.filters.reference;
+      return list.map((rec) => {
+        const s = images.summary(rec);
+        if (!refs?.length) return s;
+        // A reference filter narrows the names listed to those it matches, as dockerd's Images does.
+        const digests = matchingRefs((s.RepoDigests as string[] | null) ?? [], refs);
+        return { ...s, RepoTags: matchingRefs(s.RepoTags as string[], refs), RepoDigests: digests.length ? digests : null };
+      });
     },
     async inspectImage(name) {
       try {

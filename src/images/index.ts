@@ -10,6 +10,6 @@ export { parseReference, normalize, familiarName, familiarString, withDefaultTag
 export type { Reference } from './reference.js';
 export { applyChanges } from './changes.js';
 export type { ContainerUse, DeleteItem, EventFn, ImageConfig, ImageMeta, ImageRecord, RemoveOptions } from './types.js';
-export { filterImages, globMatch } from './list.js';
+export { filterImages, globMatch, matchingRefs } from './list.js';
 export { chainIds, compressGzip, decompress } from '../snapshots/index.js';
 export { goContainerConfig, goJson, nowRfc3339Nano, sortedKeys } from './go-json.js';

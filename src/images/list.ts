@@ -57,14 +57,21 @@ export function filterImages(all: ImageRecord[], opts: { all: boolean; filters: 
       if (f.label?.length && !f.label.every((l) => labelMatch((r.config.config?.Labels as Record<string, string>) ?? {}, l))) return false;
       if (before && !(created(r) < created(before))) return false;
       if (since && !(created(r) > created(since))) return false;
-      if (f.reference?.length) {
-        const ok = tags.some((t) => f.reference!.some((p) => {
-          const name = t.slice(0, t.lastIndexOf(':'));
-          return globMatch(p, t) || globMatch(p, name);
-        }));
-        if (!ok) return false;
-      }
+      if (f.reference?.length && !matchingRefs(tags, f.reference).length) return false;
       return true;
     })
     .sort((a, b) => (created(a) < created(b) ? 1 : created(a) > created(b) ? -1 : 0));
+}
+
+/**
+ * The references among `refs` ("busybox:latest", "app@sha256:...") a reference filter's patterns match, by the
+ * whole reference or its name (reference.FamiliarMatch); dockerd lists only these in a filtered image's
+ * RepoTags and RepoDigests.
+ */
+export function matchingRefs(refs: string[], patterns: string[]): string[] {
+  return refs.filter((r) => {
+    const at = r.indexOf('@');
+    const name = at >= 0 ? r.slice(0, at) : r.slice(0, r.lastIndexOf(':') > r.lastIndexOf('/') ? r.lastIndexOf(':') : r.length);
+    return patterns.some((p) => globMatch(p, r) || globMatch(p, name));
+  });
 }

@@ -31,6 +31,15 @@ describe('CLI reference examples', { skip: skipUnlessRoot }, () => {
     assert.equal(ok(d.wharf(['history', '--format', '{{.CreatedBy}}|{{.Size}}', 'ref-img:empty'])).split('\n')[0], 'true|0B');
   });
 
+  it('images REPOSITORY filter lists only the names it matches; VirtualSize has 4 digits, Size 3', () => {
+    ok(d.wharf(['tag', 'busybox', 'ref-other:1']));
+    assert.equal(ok(d.wharf(['images', 'busybox', '--format', '{{.Repository}}:{{.Tag}}'])), 'busybox:latest\n');
+    assert.equal(ok(d.docker(['images', 'ref-oth*', '--format', '{{.Repository}}:{{.Tag}}'])), 'ref-other:1\n');
+    const bytes = Number(ok(d.wharf(['image', 'inspect', '-f', '{{.Size}}', 'busybox'])));
+    const mb = (digits: number) => `${Number((bytes / 1e6).toPrecision(digits))}MB`;
+    assert.equal(ok(d.wharf(['images', 'busybox', '--format', '{{.Size}} {{.VirtualSize}}'])), `${mb(3)} ${mb(4)}\n`);
+  });
+
   it('--format: Go struct fields, parse errors exit 64, execution errors keep the output and exit 1', () => {
     assert.equal(ok(d.wharf(['version', '--format', '{{.Server.APIVersion}} {{.Client.APIVersion}} {{json .Server.ApiVersion}}'])), '1.41 1.41 "1.41"\n');
     let r = d.wharf(['version', '--format', '{{.Nope}}']);

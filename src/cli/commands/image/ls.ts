@@ -22,7 +22,8 @@ class ImageContext {
   get CreatedAt(): string { return goTimeString(this.i.Created); }
   get Size(): string { return humanSizeWithPrecision(this.i.Size, 3); }
   get Containers(): string { return this.i.Containers === -1 ? 'N/A' : String(this.i.Containers); }
-  get VirtualSize(): string { return humanSizeWithPrecision(this.i.VirtualSize ?? this.i.Size, 3); }
+  // docker/cli's imageContext: units.HumanSize (4 digits) here, where Size uses 3 ("1.984MB" beside "1.98MB").
+  get VirtualSize(): string { return humanSizeWithPrecision(this.i.VirtualSize ?? this.i.Size, 4); }
   get SharedSize(): string { return this.i.SharedSize === -1 ? 'N/A' : humanSizeWithPrecision(this.i.SharedSize, 3); }
   get UniqueSize(): string { return this.i.SharedSize === -1 ? 'N/A' : humanSizeWithPrecision(this.i.Size - this.i.SharedSize, 3); }
 }
