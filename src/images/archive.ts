@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { InvalidParameter, NotFound, isNotFound } from '../errors.js';
 import { chainId, chainIds, type LayerInfo, type StagedLayer } from '../snapshots/index.js';
-import { layout, writevAll } from '../store/index.js';
+import { layout, syncLayerData, writevAll } from '../store/index.js';
 import { debug } from '../sys/index.js';
 import { goContainerConfig, goJson, sortedKeys } from './go-json.js';
 import type { ImageStoreCore } from './image-records.js';
@@ -209,9 +209,9 @@ async function spool(host: Host, input: Readable, dir: string, files: FileMap): 
         }
         if (batch.length) await writevAll(fh, batch, bytes);
         if (layer) {
-          // It may become the layer's blob: synced while the rest of the archive is read.
+          // It may become the layer's blob: synced (WHARF_SYNC_LAYERS=1) while the rest of the archive is read.
           handedOver = true;
-          f.synced = fh.datasync().finally(() => fh.close());
+          f.synced = (syncLayerData() ? fh.datasync() : Promise.resolve()).finally(() => fh.close());
           f.synced.catch(() => undefined);
         }
       } catch (err) {

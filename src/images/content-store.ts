@@ -6,7 +6,7 @@ import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from 'node:f
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { InvalidParameter } from '../errors.js';
-import { fsyncDir, layout } from '../store/index.js';
+import { fsyncDir, layout, syncLayerData } from '../store/index.js';
 import { native } from '../sys/index.js';
 
 const hexOf = (digest: string): string => digest.replace(/^sha256:/, '');
@@ -64,7 +64,8 @@ export class ContentStore {
 
   /**
    * A temp file for a blob whose digest the caller checks itself (a pull hashes the layer tar once for the
-   * blob and the unpacked layer); close({ sync: true }) it before commitTemp publishes it.
+   * blob and the unpacked layer); close() it (with { sync } when layers are made durable) before commitTemp
+   * publishes it.
    */
   createTemp(): Promise<BlobTemp> { return createTempBlob(this.dataRoot); }
 
@@ -102,6 +103,8 @@ export class BlobTemp {
   private pending = 0;
   private closed = false;
   private writebackFrom = 0;
+  /** Whether close will sync it (layers only with WHARF_SYNC_LAYERS=1): then it is written back early. */
+  private readonly syncing = syncLayerData();
 
   constructor(readonly path: string, private readonly fh: FileHandle) {}
 
@@ -120,7 +123,7 @@ export class BlobTemp {
     if (this.pending >= 1 << 20 || this.batch.length >= 256) {
       await this.flush();
       // To disk while it is written, so the fdatasync at close has little left to wait for.
-      if (this.writebackFrom + (8 << 20) <= this.size) {
+      if (this.syncing && this.writebackFrom + (8 << 20) <= this.size) {
         native.startWriteback(this.fh.fd, this.writebackFrom, this.size - this.writebackFrom);
         this.writebackFrom = this.size;
       }

@@ -1,6 +1,7 @@
 // Layer ingestion for pulls and loads, in two steps so several layers can be unpacked at once:
 //   stage:  the uncompressed tar stream is hashed once as it passes, written to a temp blob and unpacked into
-//           a staged dir, the blob's and every file's data synced (fdatasync); the unpacker's input only ends
+//           a staged dir (their data synced only with WHARF_SYNC_LAYERS=1, see store's syncLayerData; dockerd
+//           never syncs layers); the unpacker's input only ends
 //           after the hash matched the expected diffID, so a wrong or truncated layer fails before anything
 //           is published.
 //   commit: (in parent order) the blob and the layer are renamed into place and their directories fsynced
@@ -9,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { InvalidParameter } from '../errors.js';
+import { syncLayerData } from '../store/index.js';
 import { discardStagedDir, stageLayerDir, type LayerInfo, type Snapshotter, type StagedLayer } from '../snapshots/index.js';
 import { BlobTemp, createTempBlob, type ContentStore } from './content-store.js';
 
@@ -89,7 +91,7 @@ export async function stageVerified(content: Pick<StagingPlaces, 'createTemp'>, 
     layer = await snapshots.stageLayer(check);
     check.resume(); // whatever follows the archive's end marker still has to be hashed
     await check.verified;
-    await blob.close({ sync: true });
+    await blob.close({ sync: syncLayerData() });
     return { diffId, blob, layer };
   } catch (err) {
     tar.unpipe(check);

@@ -5,7 +5,7 @@ import { mkdir, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/pr
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { InvalidParameter, NotFound, SystemError } from '../errors.js';
-import { KeyedMutex, fsyncDir, layout, readJson, writeJsonAtomic } from '../store/index.js';
+import { KeyedMutex, fsyncDir, layout, readJson, syncLayerData, writeJsonAtomic } from '../store/index.js';
 import { native, warn } from '../sys/index.js';
 import { chainId as computeChainId, hexOf } from './digest.js';
 import { changes, diffTar, dirSize } from './diff.js';
@@ -80,8 +80,8 @@ export class Snapshotter {
   /**
    * Unpacks `tar` into a fresh temp dir that is not a layer yet: a pull unpacks its layers side by side
    * (none needs its parent on disk) and publishes them in order with commitStaged. Hostile archives throw
-   * InvalidParameter and leave nothing behind. The files' data is synced (fdatasync each) before this
-   * resolves; commitStaged's directory fsync commits the metadata.
+   * InvalidParameter and leave nothing behind. With WHARF_SYNC_LAYERS=1 (store's syncLayerData) the files'
+   * data is synced (fdatasync each) before this resolves; commitStaged's directory fsync commits the metadata.
    */
   stageLayer(tar: Readable): Promise<StagedLayer> { return stageLayerDir(this.dataRoot, tar); }
 
@@ -328,7 +328,7 @@ export async function stageLayerDir(dataRoot: string, tar: Readable): Promise<St
   const dir = join(layout.snapshotsTmpDir(dataRoot), randomBytes(8).toString('hex'));
   try {
     await mkdir(join(dir, 'diff'), { recursive: true, mode: 0o755 });
-    await unpackTar(tar, join(dir, 'diff'), { sync: true });
+    await unpackTar(tar, join(dir, 'diff'), { sync: syncLayerData() });
     return { dir, size: await dirSize(join(dir, 'diff')) };
   } catch (err) {
     await rm(dir, { recursive: true, force: true });

@@ -98,3 +98,15 @@ export async function writevAll(fh: FileHandle, bufs: Uint8Array[], total: numbe
     }
   }
 }
+
+/**
+ * Whether image layers' data (unpacked files, layer tar blobs) is made durable (fdatasync) before a layer
+ * is published. Off by default, like dockerd, which never syncs what it unpacks: a layer is published by
+ * an atomic rename after its data is written, so a wharfd killed at any instant leaves a complete layer or
+ * none (the page cache outlives the process); only a power loss can leave a published layer's files short,
+ * as with dockerd. Syncing 600 MB per 300 MB pull makes a pull disk-bound (~2 s here). WHARF_SYNC_LAYERS=1
+ * makes every layer durable before it is published.
+ */
+export function syncLayerData(): boolean {
+  return process.env.WHARF_SYNC_LAYERS === '1';
+}
