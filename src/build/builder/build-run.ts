@@ -4,7 +4,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidParameter, isNotFound } from '../../errors.js';
+import { InvalidParameter, WharfError, isNotFound } from '../../errors.js';
 import { familiarString, parseReference, withDefaultTag } from '../../images/index.js';
 import type * as T from '../parser/instruction-types.js';
 import { instructionsFromAst } from '../parser/instructions.js';
@@ -337,7 +337,11 @@ export class BuildRun implements StepHost {
   private async mountFrom(from: string, line: number): Promise<{ root: string; release(): Promise<void> }> {
     const current = this.plan.stages.find((s) => s.from.line <= line && s.commands.some((c) => c.line === line));
     const stage = findStage(this.plan.stages, from, current?.index ?? Number.MAX_SAFE_INTEGER);
-    const img = stage ? await this.results.get(stage.index)! : await this.baseImage(from, Number.MAX_SAFE_INTEGER);
+    // dockerd wraps a failed image lookup for --from: "invalid from flag value x: <why>".
+    const img = stage ? await this.results.get(stage.index)! : await this.baseImage(from, Number.MAX_SAFE_INTEGER).catch((err: unknown) => {
+      const msg = `invalid from flag value ${from}: ${(err as Error).message}`;
+      throw err instanceof WharfError ? new WharfError(err.kind, msg, { cause: err }) : new Error(msg, { cause: err });
+    });
     const key = `build-from-${randomBytes(16).toString('hex')}`;
     const snaps = this.ports.snapshots;
     await snaps.prepare(key, img.chainId);

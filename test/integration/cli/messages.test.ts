@@ -3,7 +3,7 @@
 // started as `docker`. Each expected text was recorded from the real docker 20.10 client against dockerd.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, symlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +84,25 @@ describe('CLI messages for common mistakes', { skip: skipUnlessRoot }, () => {
     err(d.wharf(['tag', 'busybox', 'Bad:Tag']), 'Error parsing reference: "Bad:Tag" is not a valid repository/tag: invalid reference format: repository name must be lowercase\n');
     err(d.wharf(['tag', 'busybox', 'bad::tag']), 'Error parsing reference: "bad::tag" is not a valid repository/tag: invalid reference format\n');
     err(d.wharf(['pull', '-a', 'busybox:latest']), "tag can't be used with --all-tags/-a\n");
+  });
+
+  it('build: the client\'s context and -t checks, the upload line before a refusal, COPY --from of a missing image', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wharf-msgs-build-'));
+    try {
+      writeFileSync(join(dir, 'Dockerfile'), 'FROM busybox\nRUN true\n');
+      let r = d.wharf(['build', '-t', 'Bad-Tag', dir]);
+      err(r, 'invalid argument "Bad-Tag" for "-t, --tag" flag: invalid reference format: repository name must be lowercase\nSee \'wharf build --help\'.\n', 125);
+      err(d.wharf(['build', '-f', join(dir, 'nosuch.Dockerfile'), dir]), `unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat ${join(dir, 'nosuch.Dockerfile')}: no such file or directory\n`);
+      err(d.wharf(['build', join(dir, 'nosuch')]), `unable to prepare context: path "${join(dir, 'nosuch')}" not found\n`);
+      r = d.wharf(['build', '--target', 'nosuch', dir]);
+      assert.match(r.stdout, /^Sending build context to Docker daemon +\S+\r\r\n$/);
+      err(r, 'Error response from daemon: failed to reach build target nosuch in Dockerfile\n');
+      writeFileSync(join(dir, 'Dockerfile'), 'FROM busybox\nCOPY --from=localhost:1/nosuch:1 /x /x\n');
+      r = d.wharf(['build', dir]);
+      assert.match(r.stderr, /^invalid from flag value localhost:1\/nosuch:1: /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('container prune --filter until= keeps containers created after it', () => {

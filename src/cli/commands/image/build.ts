@@ -1,11 +1,12 @@
 // docker build (the classic builder's client, DOCKER_BUILDKIT=0): the context (a directory, or a tar on
 // stdin with "-"), "Sending build context to Docker daemon  N", then the daemon's stream as docker prints
 // it. A failing step exits with the step's code; -q prints only the image ID; --iidfile writes it.
-import { readFile, writeFile, rm } from 'node:fs/promises';
+import { lstat, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { buildContextTar, jsonLines, type JsonMessage } from '../../../client/index.js';
-import { StatusError, type Command, type Ctx } from '../../command.js';
+import { buildContextTar, isDaemonError, jsonLines, type JsonMessage } from '../../../client/index.js';
+import { PROG, StatusError, type Command, type Ctx } from '../../command.js';
+import { parseRef } from '../../image-ref.js';
 import type { FlagValues } from '../../flags.js';
 import { humanSize } from '../../format/units.js';
 
@@ -32,12 +33,19 @@ async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number>
   let body: Readable;
   let dockerfile = '';
   let bytes = (): number => 0;
+  // -t's flag validator (validateTag): a flag error, exit 125.
+  for (const t of (flags.tag as string[] | undefined) ?? []) {
+    try { parseRef(t); } catch (err) {
+      throw new StatusError(`invalid argument ${JSON.stringify(t)} for "-t, --tag" flag: ${(err as Error).message}\nSee '${PROG} ${ctx.cmdPath} --help'.`, 125);
+    }
+  }
   if (contextArg === '-') {
     if (file === '-') throw new StatusError('invalid argument: can\'t use stdin for both build context and dockerfile', 1);
     body = ctx.io.stdin;
     dockerfile = file ?? '';
   } else {
     const dir = resolve(contextArg);
+    if (!(await stat(dir).catch(() => undefined))) throw new StatusError(`unable to prepare context: path ${JSON.stringify(contextArg)} not found`, 1);
     let dockerfileRel: string | undefined;
     let dockerfileData: Buffer | undefined;
     if (file === '-') dockerfileData = await readStdin(ctx.io.stdin);
@@ -46,7 +54,10 @@ async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number>
       const rel = relative(dir, df);
       if (rel.startsWith('..') || isAbsolute(rel)) {
         dockerfileData = await readFile(df).catch(() => { throw new StatusError(`unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat ${df}: no such file or directory`, 1); });
-      } else dockerfileRel = rel;
+      } else {
+        if (!(await lstat(df).catch(() => undefined))) throw new StatusError(`unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat ${df}: no such file or directory`, 1);
+        dockerfileRel = rel;
+      }
     }
     const tarred = await buildContextTar(dir, { dockerfileRel, dockerfileData });
     body = tarred.stream;
@@ -69,8 +80,10 @@ async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number>
     cachefrom: JSON.stringify((flags['cache-from'] as string[] | undefined) ?? null),
   };
   const client = await ctx.client();
-  const res = await client.imageBuild(body, query);
-  if (!quiet && contextArg !== '-') ctx.io.out(`Sending build context to Docker daemon ${humanSize(bytes()).padStart(8)}\r\r\n`);
+  // The upload's last progress line comes out whether or not the daemon then refuses the build.
+  const sent = () => { if (!quiet && contextArg !== '-') ctx.io.out(`Sending build context to Docker daemon ${humanSize(bytes()).padStart(8)}\r\r\n`); };
+  const res = await client.imageBuild(body, query).catch((err: unknown) => { if (isDaemonError(err)) sent(); throw err; });
+  sent();
   let imageId = '';
   for await (const m of jsonLines<JsonMessage & { aux?: { ID?: string } }>(res)) {
     if (m.errorDetail || m.error) {
