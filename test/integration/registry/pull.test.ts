@@ -47,6 +47,10 @@ test('pull a schema 2 image: docker\'s lines, verified layers, RepoDigests, runn
   const inspect = JSON.parse(ok(d.wharf(['image', 'inspect', ref])))[0];
   assert.equal(inspect.Id, app.configDigest);
   assert.deepEqual(inspect.RepoDigests, [`${reg.host}/test/app@${app.manifestDigest}`]);
+  // A format naming {{.Digest}} shows it without --digests (docker/cli's needDigest); a filter naming a tag
+  // matches no digest reference, so dockerd lists none then.
+  assert.equal(ok(d.wharf(['images', '--format', '{{.Repository}}:{{.Tag}} {{.Digest}}', `${reg.host}/test/app`])), `${ref} ${app.manifestDigest}\n`);
+  assert.equal(ok(d.wharf(['images', '--format', '{{.Repository}}:{{.Tag}} {{.Digest}}', ref])), `${ref} <none>\n`);
   assert.deepEqual(inspect.RootFS.Layers, app.diffIds);
   assert.equal(ok(d.wharf(['run', '--rm', ref])), 'hello from layer two\n');
   // Again: nothing to download.

@@ -76,7 +76,9 @@ async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number>
   const images = await client.imageList({ all: flags.all === true, filters: Object.keys(filters).length ? filters : undefined });
   const digest = flags.digests === true;
   const now = Date.now();
-  const rows = images.flatMap((i) => rowsFor(i, digest, flags['no-trunc'] !== true, now));
+  // formatter's needDigest: a format naming {{.Digest}} gets the digest rows as --digests does.
+  const rowDigests = digest || ((flags.format as string | undefined) ?? '').includes('{{.Digest}}');
+  const rows = images.flatMap((i) => rowsFor(i, rowDigests, flags['no-trunc'] !== true, now));
   writeTable(ctx, imageFormat(flags.format as string | undefined, flags.quiet === true, digest), rows, HEADERS);
   return 0;
 }
