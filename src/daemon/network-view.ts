@@ -34,7 +34,8 @@ export function networkView(rec: ContainerRecord, network?: NetworkManager): Net
   const main = sb && bridgeId ? sb.Endpoints[bridgeId] : undefined;
   const ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> = {};
   const summaryPorts: Array<Record<string, unknown>> = [];
-  if (sb) {
+  // dockerd shows no ports at all while the container has no way out (--internal networks only).
+  if (sb && sb.External !== false) {
     for (const k of Object.keys(rec.Config.ExposedPorts ?? {})) ports[k] = null;
     for (const p of sb.Ports) {
       const k = `${p.port}/${p.proto}`;

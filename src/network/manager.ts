@@ -123,15 +123,21 @@ export class NetworkManager {
     const bridges: BridgeRule[] = this.state.networks.filter((n) => n.Driver === 'bridge' && n.Bridge)
       .map((n) => ({ bridge: n.Bridge!, subnet: n.Subnet!, internal: n.Internal }));
     const ports: PortRule[] = [];
+    const held: Parameters<PortProxies['sync']>[0] = [];
     for (const sb of Object.values(this.state.sandboxes)) {
       const ep = this.gatewayEndpoint(sb);
       const net = ep && this.state.networks.find((n) => n.Id === ep.NetworkID);
-      if (!ep || !net?.Bridge) continue;
-      for (const p of sb.Ports) ports.push({ proto: p.proto, hostIp: p.hostIp, hostPort: p.hostPort, ip: ep.IP, port: p.port, bridge: net.Bridge });
+      for (const p of sb.Ports) {
+        // Ports stay held when the external network is disconnected (dockerd keeps them too), but they lead
+        // nowhere: an --internal network is never reached from outside.
+        const open = ep && net?.Bridge && !net.Internal;
+        if (open) ports.push({ proto: p.proto, hostIp: p.hostIp, hostPort: p.hostPort, ip: ep.IP, port: p.port, bridge: net.Bridge! });
+        held.push({ proto: p.proto, hostIp: p.hostIp, hostPort: p.hostPort, target: open ? { ip: ep.IP, port: p.port } : undefined });
+      }
     }
     // IPv4 bindings are DNATed by the kernel; IPv6 ones only reach the container through their socket.
     await applyRules(renderRules(this.tag, bridges, ports.filter((p) => !isIp6(p.hostIp))));
-    await this.proxies.sync(ports.map((p) => ({ proto: p.proto, hostIp: p.hostIp, hostPort: p.hostPort, target: { ip: p.ip, port: p.port } })));
+    await this.proxies.sync(held);
   }
 
   // ---- lookups ------------------------------------------------------------------------------------------
@@ -226,6 +232,24 @@ export class NetworkManager {
     return eps[0]?.ep;
   }
 
+  /** The sandbox has an endpoint on a network that is not --internal (libnetwork's external connectivity). */
+  private hasExternal(sb: SandboxRecord): boolean {
+    return Object.values(sb.Endpoints).some((ep) => this.state.networks.some((n) => n.Id === ep.NetworkID && !n.Internal));
+  }
+
+  /**
+   * After a connect or disconnect: ports a sandbox on internal networks only was denied are published once
+   * an external endpoint comes (dockerd programs them then).
+   */
+  private async followExternal(sb: SandboxRecord, containerId: string): Promise<void> {
+    sb.External = this.hasExternal(sb);
+    if (sb.External && !sb.Ports.length && sb.PortRequest) {
+      sb.Ports = await this.allocatePorts({ containerId, name: sb.Name ?? '', mode: '', ...sb.PortRequest }, sb);
+    }
+    // Once published they stay (as dockerd's do) when the external endpoint goes, shown and held.
+    if (sb.Ports.length) sb.External = true;
+  }
+
   private emit(action: Parameters<NetworkEvent>[0], net: NetworkRecord, containerId?: string): void {
     try { this.opts.onEvent?.(action, net, containerId); } catch { /* a listener's failure is not the network's */ }
     for (const fn of this.listeners) { try { fn(); } catch { /* same */ } }
@@ -292,7 +316,9 @@ export class NetworkManager {
         sb.Endpoints[net.Id] = ep;
       }
       sb.NextIf = Object.keys(sb.Endpoints).length;
-      sb.Ports = await this.allocatePorts(req, sb);
+      sb.External = this.hasExternal(sb);
+      if (Object.keys(req.portBindings ?? {}).length || req.publishAll) sb.PortRequest = { portBindings: req.portBindings, publishAll: req.publishAll, exposed: req.exposed };
+      sb.Ports = sb.External ? await this.allocatePorts(req, sb) : [];
       this.state.sandboxes[req.containerId] = sb;
       await this.save();
     });
@@ -627,7 +653,7 @@ export class NetworkManager {
       }
       const config: AttachConfig = { Aliases: cfg.Aliases?.length ? [...cfg.Aliases] : null, IPAMConfig: cfg.IPAMConfig ?? null, Links: cfg.Links?.length ? cfg.Links : null, DriverOpts: cfg.DriverOpts ?? null, Name: net.Name };
       this.joined(c.id, net, config, !!sb);
-      if (sb) await this.plug(sb, net, config);
+      if (sb) await this.plug(c.id, sb, net, config);
       // The embedded server's rules, if this is the sandbox's first user-defined network.
       if (sb) await this.dns.prepareSandbox(sb);
       this.state.attachments[c.id]![net.Id] = config;
@@ -637,7 +663,7 @@ export class NetworkManager {
     if (changed) this.emit('connect', net, c.id);
   }
 
-  private async plug(sb: SandboxRecord, net: NetworkRecord, config: AttachConfig): Promise<void> {
+  private async plug(containerId: string, sb: SandboxRecord, net: NetworkRecord, config: AttachConfig): Promise<void> {
     const next = sb.NextIf ?? Math.max(-1, ...Object.values(sb.Endpoints).map((e) => Number(e.IfName.replace(/^eth/, '')))) + 1;
     const ep = this.allocate(net, config, next);
     sb.NextIf = next + 1;
@@ -645,9 +671,12 @@ export class NetworkManager {
     try {
       await addVeth(sb.Netns, { hostName: ep.HostVeth, ifName: ep.IfName, bridge: net.Bridge!, mac: ep.Mac, cidr: `${ep.IP}/${ep.Prefix}`, hairpin: sb.Ports.length > 0, ...v6Of(ep) }, false);
       await this.routeDefault(sb);
+      await this.followExternal(sb, containerId);
     } catch (err) {
       delete sb.Endpoints[net.Id];
+      sb.External = this.hasExternal(sb);
       await deleteLink(ep.HostVeth);
+      await this.routeDefault(sb).catch(() => undefined);
       throw err;
     }
     await this.save();
@@ -672,6 +701,7 @@ export class NetworkManager {
       delete this.state.attachments[c.id]![net.Id];
       if (sb && ep) {
         delete sb.Endpoints[net.Id];
+        await this.followExternal(sb, c.id);
         await this.save();
         await deleteLink(ep.HostVeth);
         await this.routeDefault(sb);

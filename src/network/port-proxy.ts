@@ -47,10 +47,10 @@ export class PortProxies {
   }
 
   /**
-   * The bindings the state has now, with their targets: missing ones are opened (at a daemon start, for the
-   * containers that kept running), the rest are closed.
+   * The bindings the state has now, with their targets (none: held, but a connection is closed at once):
+   * missing ones are opened (at a daemon start, for the containers that kept running), the rest are closed.
    */
-  async sync(wanted: Array<ProxyBinding & { target: ProxyTarget }>): Promise<void> {
+  async sync(wanted: Array<ProxyBinding & { target: ProxyTarget | undefined }>): Promise<void> {
     const keep = new Set<string>();
     for (const w of wanted) {
       const k = keyOf(w);

@@ -62,6 +62,12 @@ export interface SandboxRecord {
    * sandbox and never counts down, so eth0 disconnected and connected again comes back as eth1.
    */
   NextIf?: number;
+  /**
+   * false while no endpoint gives the sandbox a way out (only --internal networks): like libnetwork, ports
+   * are published only through an external endpoint, so they wait in PortRequest until one is connected.
+   */
+  External?: boolean;
+  PortRequest?: Pick<SandboxRequest, 'portBindings' | 'publishAll' | 'exposed'>;
 }
 
 /** A network a container is configured to join (kept while it is stopped, like Docker's NetworkSettings). */

@@ -147,7 +147,7 @@ test('containers on one network reach each other; other networks are isolated; p
   ok(d.docker(['network', 'rm', 'un-front', 'un-back']));
 });
 
-test('--internal: members reach each other, nothing beyond the bridge', { skip: skipUnlessRoot }, () => {
+test('--internal: members reach each other, nothing beyond the bridge, no published port until an external network joins', { skip: skipUnlessRoot }, async () => {
   // A stand-in for "outside": a namespace behind a veth on the host, reached through the host's routing.
   const out = freeSubnet();
   spawnSync('ip', ['netns', 'add', outside]);
@@ -170,7 +170,18 @@ test('--internal: members reach each other, nothing beyond the bridge', { skip: 
   assert.ok(ping('un-o1', net(out, 2)), 'a normal network gets out');
   assert.ok(!ping('un-i1', net(out, 2)), 'an internal network does not');
   assert.doesNotMatch(iptablesDump(), new RegExp(`-s ${si.replace(/\./g, '\\.')} .*MASQUERADE`));
-  ok(d.docker(['rm', '-f', 'un-i1', 'un-i2', 'un-o1']));
+  // No way in either: like dockerd, ports are published only through an external endpoint; once one is
+  // connected they are, and they stay listed (and held) after it goes, leading nowhere.
+  ok(d.docker(['run', '-d', '--name', 'un-ip', '--network', 'un-int', '-p', '127.0.0.1::8080', 'busybox', 'sh', '-c', 'while true; do echo inside | nc -l -p 8080; done']));
+  assert.equal(ok(d.docker(['port', 'un-ip'])), '');
+  assert.equal(inspect('un-ip', '{{json .NetworkSettings.Ports}}'), '{}');
+  ok(d.docker(['network', 'connect', 'un-open', 'un-ip']));
+  const published = Number(ok(d.docker(['port', 'un-ip', '8080'])).trim().split(':').pop());
+  assert.equal((await fetchTcp('127.0.0.1', published)).trim(), 'inside');
+  ok(d.docker(['network', 'disconnect', 'un-open', 'un-ip']));
+  assert.equal(ok(d.docker(['port', 'un-ip'])), `8080/tcp -> 127.0.0.1:${published}\n`);
+  assert.equal(await fetchTcp('127.0.0.1', published, 3), '');
+  ok(d.docker(['rm', '-f', 'un-i1', 'un-i2', 'un-o1', 'un-ip']));
   ok(d.docker(['network', 'rm', 'un-int', 'un-open']));
   spawnSync('ip', ['netns', 'del', outside]);
 });
