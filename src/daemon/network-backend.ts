@@ -77,11 +77,11 @@ function ipamConfig(v: unknown, i: number): Record<string, string> {
   return out;
 }
 
-function containerRef(containers: ContainerManager, body: JsonObject): { id: string; name: string; mode: string } {
+function containerRef(containers: ContainerManager, body: JsonObject): { id: string; name: string; mode: string; running: boolean } {
   const ref = typeof body.Container === 'string' ? body.Container : '';
   const rec = containers.store.get(ref);
   const mode = rec.HostConfig.NetworkMode === 'default' ? 'bridge' : rec.HostConfig.NetworkMode;
-  return { id: rec.Id, name: rec.Name.slice(1), mode };
+  return { id: rec.Id, name: rec.Name.slice(1), mode, running: rec.State.Status === 'running' || rec.State.Status === 'paused' || rec.State.Status === 'restarting' };
 }
 
 export function networkBackend(net: NetworkManager, containers: ContainerManager): NetworkBackend {

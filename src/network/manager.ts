@@ -640,8 +640,16 @@ export class NetworkManager {
    */
   async connect(c: ContainerRef, ref: string, cfg: Partial<AttachConfig>): Promise<void> {
     const net = this.get(ref);
-    if (c.mode === 'host' || net.Driver === 'host') throw new InvalidParameter('container cannot be disconnected from host network or connected to host network');
-    if (c.mode.startsWith('container:')) throw new InvalidParameter('container sharing network namespace with another container or host cannot be connected to any other network');
+    // dockerd's updateNetworkSettings order: a host-mode container already has the host network, and
+    // shares the host's namespace like a container:X one; anyone else cannot join host.
+    const shared = 'container sharing network namespace with another container or host cannot be connected to any other network';
+    if (c.running && c.mode.startsWith('container:')) throw new InvalidParameter(shared); // connectToNetwork's first check
+    if (c.mode === 'host' && net.Driver === 'host') {
+      if (!c.running) return; // a stopped one: dockerd's "avoid duplicate config", nothing to do
+      throw new Forbidden(`endpoint with name ${c.name} already exists in network host`);
+    }
+    if (net.Driver === 'host') throw new InvalidParameter('container cannot be disconnected from host network or connected to host network');
+    if (c.mode === 'host' || c.mode.startsWith('container:')) throw new InvalidParameter(shared);
     if (c.mode === 'none' || net.Driver === 'null') throw new InvalidParameter('container cannot be connected to multiple networks with one of the networks in private (none) mode');
     checkEndpointConfig(net, cfg.IPAMConfig ?? null, cfg.Aliases);
     const changed = await this.locked(async () => {

@@ -98,7 +98,7 @@ export interface CreateRequest {
 }
 
 /** The container a connect or disconnect is about. */
-export interface ContainerRef { id: string; name: string; mode: string }
+export interface ContainerRef { id: string; name: string; mode: string; running?: boolean }
 
 /** One container's endpoint on a network, for name resolution (the embedded DNS server) and views. */
 export interface EndpointEntry { containerId: string; name: string; aliases: string[]; ip: string; endpointId: string; networkId: string }

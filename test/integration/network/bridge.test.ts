@@ -122,6 +122,12 @@ test('host, none and container: modes', { skip: skipUnlessRoot }, () => {
   assert.equal(hostMode.stderr, 'WARNING: Published ports are discarded when using host network mode\n');
   assert.equal(inspect('nshost', '{{.Config.Hostname}}'), hostname());
   assert.equal(ok(d.wharf(['start', '-a', 'nshost'])), `${hostname()}\n`);
+  // connect: a container sharing a namespace (another container's or the host's) joins nothing else.
+  const shared = 'Error response from daemon: container sharing network namespace with another container or host cannot be connected to any other network\n';
+  assert.equal(d.docker(['network', 'connect', 'bridge', 'nsjoin']).stderr, shared);
+  assert.equal(d.docker(['network', 'connect', 'bridge', 'nshost']).stderr, shared);
+  ok(d.docker(['network', 'connect', 'host', 'nshost'])); // stopped, already on host: nothing to do (dockerd)
+  assert.equal(d.docker(['network', 'connect', 'host', 'nsjoin']).stderr, shared);
   ok(d.wharf(['rm', '-f', 'nsjoin', 'nsowner2', 'nshost']));
   const r = d.wharf(['run', '-d', '--name', 'ns-none', '--network', 'nosuchnet', 'busybox', 'true']);
   assert.equal(r.code, 125);
