@@ -495,16 +495,20 @@ export class NetworkManager {
           this.lastPort.set(key, hostPort);
         } else {
           const [lo, hi] = w.hostPort.split('-').map(Number) as [number, number | undefined];
-          let failed: string | undefined;
-          for (let p = lo; p <= (hi ?? lo) && !hostPort; p++) {
+          // dockerd's allocator takes the first port of the range no container of its own has, and an
+          // explicitly chosen port is not retried: a bind that fails there is the error.
+          let failed: string | undefined = '';
+          let tried = lo;
+          for (let p = lo; p <= (hi ?? lo) && !hostPort && failed === ''; p++) {
+            tried = p;
             const bad = await hold(w.proto, w.hostIps, p);
             if (bad === undefined) hostPort = p;
-            else if (p === lo) failed = bad;
+            else failed = bad;
           }
           if (!hostPort) {
             const ip = failed || w.hostIps[0]!;
             const why = failed === '' ? `Bind for ${w.hostIps[0]}:${lo} failed: port is already allocated`
-              : `Error starting userland proxy: listen ${w.proto}${isIp6(ip) ? '6' : '4'} ${isIp6(ip) ? `[${ip}]` : ip}:${lo}: bind: address already in use`;
+              : `Error starting userland proxy: listen ${w.proto}${isIp6(ip) ? '6' : '4'} ${isIp6(ip) ? `[${ip}]` : ip}:${tried}: bind: address already in use`;
             throw new SystemError(`driver failed programming external connectivity on endpoint ${req.name} (${ep.EndpointID}): ${why}`);
           }
         }

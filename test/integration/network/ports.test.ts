@@ -147,5 +147,17 @@ test('a taken host port: Docker\'s error, exit 125, the container is not started
   assert.equal(r2.code, 125);
   assert.match(r2.stderr, new RegExp(`endpoint own2 \\([0-9a-f]{64}\\): Bind for 0\\.0\\.0\\.0:${q} failed: port is already allocated`));
   assert.equal(inspect('own2', '{{.State.Status}}'), 'created');
-  ok(d.wharf(['rm', '-f', 'taken1', 'own1', 'own2']));
+  // A range: ports of our own containers are skipped, but a port another program holds is the error (dockerd
+  // does not retry an explicitly chosen port), so the range does not silently move past it.
+  const srv2: Server = createServer();
+  // (if something else already holds q+1, it is taken all the same)
+  await new Promise<void>((res) => { srv2.once('error', () => res()); srv2.listen(q + 1, '0.0.0.0', () => res()); });
+  try {
+    const r3 = d.wharf(['run', '-d', '--name', 'own3', '-p', `${q}-${q + 2}:80`, 'busybox', 'sleep', '300']);
+    assert.equal(r3.code, 125);
+    assert.match(r3.stderr, new RegExp(`endpoint own3 \\([0-9a-f]{64}\\): Error starting userland proxy: listen tcp4 0\\.0\\.0\\.0:${q + 1}: bind: address already in use`));
+  } finally {
+    srv2.close();
+  }
+  ok(d.wharf(['rm', '-f', 'taken1', 'own1', 'own2', 'own3']));
 });
