@@ -2,6 +2,7 @@
 // with four spaces) or TemplateInspector (one rendered line per element).
 import { compileTemplate, type Template } from './format/index.js';
 import { StatusError, type Ctx } from './command.js';
+import { goView } from './go-view.js';
 
 /** Go's json.Indent(dst, src, "", indent): whitespace between tokens replaced, strings untouched. */
 export function jsonIndent(src: string, indent = '    '): string {
@@ -38,7 +39,11 @@ export function jsonIndent(src: string, indent = '    '): string {
 export interface InspectTarget { name: string; fetch(): Promise<string> }
 
 /** Inspects each reference; prints the array or template lines; errors joined on stderr, exit 1. */
-export async function inspectAll(ctx: Ctx, format: string | undefined, refs: string[], fetch: (ref: string) => Promise<string>): Promise<number> {
+/**
+ * `typed`: the Go type of what is inspected, and whether docker/cli has its raw JSON to fall back on (volume
+ * inspect has not: a template error names types.Volume).
+ */
+export async function inspectAll(ctx: Ctx, format: string | undefined, refs: string[], fetch: (ref: string) => Promise<string>, typed: { typeName?: string; noRaw?: boolean } = {}): Promise<number> {
   let tmpl: Template | undefined;
   if (format) {
     try { tmpl = compileTemplate(format); } catch (err) { throw new StatusError(`template parsing error: ${(err as Error).message}`, 64); }
@@ -50,11 +55,14 @@ export async function inspectAll(ctx: Ctx, format: string | undefined, refs: str
     let raw: string;
     try { raw = await fetch(ref); } catch (err) { errs.push((err as Error).message); continue; }
     if (!tmpl) { raws.push(raw.trim()); continue; }
-    try {
-      lines += `${tmpl.execute(JSON.parse(raw))}\n`;
-    } catch (err) {
-      errs.push(`template parsing error: ${(err as Error).message}`);
-    }
+    // TemplateInspector: the typed value first, then the raw JSON with missingkey=error (tryRawInspectFallback).
+    const parsed = JSON.parse(raw) as unknown;
+    const first = tmpl.executePartial(goView(parsed, typed.typeName));
+    if (!first.error) { lines += `${first.out}\n`; continue; }
+    if (typed.noRaw) { errs.push(`template parsing error: ${first.error.message}`); continue; }
+    const untyped = tmpl.executePartial(parsed, { missingKeyError: true });
+    if (untyped.error) errs.push(`template parsing error: ${untyped.error.message}`);
+    else lines += `${untyped.out}\n`;
   }
   if (tmpl) ctx.io.out(lines === '' ? '\n' : lines);
   else ctx.io.out(raws.length ? `${jsonIndent(`[${raws.join(',')}]`)}\n` : '[]\n');

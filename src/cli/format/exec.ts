@@ -21,7 +21,8 @@ export class Executor {
   private at: At | undefined;
   private readonly lineAt: (pos: number) => number;
 
-  constructor(private readonly name: string, private readonly text: string, private readonly funcs: ReadonlyMap<string, Func>) {
+  /** missingKeyError: Option("missingkey=error"), a missing map key fails instead of giving "<no value>". */
+  constructor(private readonly name: string, private readonly text: string, private readonly funcs: ReadonlyMap<string, Func>, private readonly missingKeyError = false) {
     this.lineAt = lineIndex(text);
   }
 
@@ -172,8 +173,12 @@ export class Executor {
   }
 
   private evalField(dot: unknown, name: string, node: Arg, args: Arg[], final: Final, recv: unknown): unknown {
-    // A nil or missing receiver yields "no value" rather than an error (missingkey=default).
-    if (recv === undefined || recv === null) return undefined;
+    // Go: a missing (invalid) receiver yields no value (an error with missingkey=error); a nil one is an error.
+    if (recv === undefined) {
+      if (this.missingKeyError) this.fail(`nil data; no entry for key ${JSON.stringify(name)}`);
+      return undefined;
+    }
+    if (recv === null) this.fail(`nil pointer evaluating interface {}.${name}`);
     const hasArgs = args.length > 1 || final !== NO_FINAL;
     const k = kindOf(recv);
     if (k === 'map' || k === 'struct') {
@@ -183,6 +188,7 @@ export class Executor {
       if (own && typeof member === 'function') return this.evalCall(dot, (member as Function).bind(recv), node, name, undefined, args, final);
       if (k === 'map') {
         if (hasArgs) this.fail(`${name} is not a method but has arguments`);
+        if (!own && this.missingKeyError) this.fail(`map has no entry for key ${JSON.stringify(name)}`);
         return own ? member : undefined;
       }
       if (own) {

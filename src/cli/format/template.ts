@@ -12,7 +12,7 @@ export interface Template {
   /** Renders with docker/cli's HeaderFunctions; on error returns the output made so far (docker ignores it). */
   executeHeader(data: unknown): string;
   /** Renders as Go's Execute into a writer: the output made before a failure is kept, with the error. */
-  executePartial(data: unknown): { out: string; error?: Error };
+  executePartial(data: unknown, opts?: { missingKeyError?: boolean }): { out: string; error?: Error };
 }
 
 /** Parses a Go template; throws TemplateParseError ("template: :1: unexpected EOF"). `name` is Go's template name. */
@@ -25,8 +25,8 @@ export function compileTemplate(text: string, name = ''): Template {
       const ex = new Executor(name, text, HEADER_FUNCS);
       try { return ex.run(nodes, data); } catch { return ex.partial(); }
     },
-    executePartial: (data) => {
-      const ex = new Executor(name, text, FUNCS);
+    executePartial: (data, opts) => {
+      const ex = new Executor(name, text, FUNCS, opts?.missingKeyError === true);
       try { return { out: ex.run(nodes, data) }; } catch (err) { return { out: ex.partial(), error: err as Error }; }
     },
   };

@@ -40,6 +40,25 @@ describe('CLI reference examples', { skip: skipUnlessRoot }, () => {
     assert.equal(ok(d.wharf(['images', 'busybox', '--format', '{{.Size}} {{.VirtualSize}}'])), `${mb(3)} ${mb(4)}\n`);
   });
 
+  it('inspect --format sees Go\'s typed values first, then the raw JSON with missingkey=error', () => {
+    ok(d.wharf(['run', '-d', '--name', 'ref-i', '-p', '80', '-v', '/data', 'busybox', 'sleep', '60']));
+    const f = (tmpl: string, cmd = ['inspect'], ref = 'ref-i') => d.wharf([...cmd, '-f', tmpl, ref]);
+    assert.equal(ok(f('{{.HostConfig.RestartPolicy}}|{{.HostConfig.Binds}}|{{json .HostConfig.Binds}}|{{.Config.Entrypoint}}')), '{no 0}|[]|null|[]\n');
+    assert.equal(ok(f('{{.Config.ExposedPorts}}|{{.Config.Volumes}}|{{.State.Health}}|{{.Config.Healthcheck}}|{{.Config.StopSignal}}|{{.SizeRw}}|{{.HostConfig.Tmpfs}}')), 'map[80/tcp:{}]|map[/data:{}]|<nil>|<nil>||<nil>|map[]\n');
+    assert.equal(ok(f('{{.HostConfig.PortBindings}}')), 'map[80/tcp:[{ }]]\n');
+    assert.match(ok(f('{{.State}}')), /^\{running true false false false false \d+ 0  \S+ \S+ <nil>\}\n$/);
+    assert.match(ok(f('{{(index .Mounts 0)}}')), /^\{volume [0-9a-f]{64} \S+ \/data local  true \}\n$/);
+    let r = f('{{.Nope}}');
+    assert.deepEqual([r.stdout, r.stderr, r.code], ['\n', 'template parsing error: template: :1:2: executing "" at <.Nope>: map has no entry for key "Nope"\n', 1]);
+    r = f('{{.State.Health.Status}}');
+    assert.equal(r.stderr, 'template parsing error: template: :1:8: executing "" at <.State.Health.Status>: map has no entry for key "Health"\n');
+    assert.equal(ok(f('{{.Config}}', ['image', 'inspect'], 'busybox')), '{   false false false map[] false false false [] [sh] <nil> false  map[]  [] false  [] map[]  <nil> []}\n');
+    ok(d.wharf(['volume', 'create', 'ref-v']));
+    assert.match(ok(f('{{.}}', ['volume', 'inspect'], 'ref-v')), / map\[\] local map\[\] <nil>\}\n$/);
+    r = f('{{.Nope}}', ['volume', 'inspect'], 'ref-v');
+    assert.equal(r.stderr, 'template parsing error: template: :1:2: executing "" at <.Nope>: can\'t evaluate field Nope in type types.Volume\n');
+  });
+
   it('--format: Go struct fields, parse errors exit 64, execution errors keep the output and exit 1', () => {
     assert.equal(ok(d.wharf(['version', '--format', '{{.Server.APIVersion}} {{.Client.APIVersion}} {{json .Server.ApiVersion}}'])), '1.41 1.41 "1.41"\n');
     let r = d.wharf(['version', '--format', '{{.Nope}}']);

@@ -8,7 +8,7 @@ async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number>
   const client = await ctx.client();
   return inspectAll(ctx, flags.format as string | undefined, args, async (ref) => {
     try { return await client.inspectRaw('volume', ref); } catch (err) { throw new Error(errorText(err)); }
-  });
+  }, { typeName: 'types.Volume', noRaw: true }); // VolumeInspect, not ...WithRaw: no raw fallback
 }
 
 const command: Command = {
