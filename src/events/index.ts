@@ -107,7 +107,7 @@ export function matches(ev: EngineEvent, filters: EventFilters | undefined): boo
         case 'network': return ev.Type === 'network' && (ev.Actor.ID.startsWith(v) || attrs.name === v);
         case 'daemon': return ev.Type === 'daemon';
         case 'scope': return v === 'local';
-        default: return false;
+        default: return true; // dockerd's events filter ignores keys it does not know
       }
     });
     if (!ok) return false;

@@ -43,6 +43,11 @@ test('container and image events in docker\'s line format and as JSON', { skip: 
   assert.deepEqual(Object.keys(m), ['status', 'id', 'from', 'Type', 'Action', 'Actor', 'scope', 'time', 'timeNano']);
   assert.equal(JSON.stringify((m.Actor as Record<string, unknown>).Attributes), '{"aa":"2","image":"evbox","name":"ev-run","zz":"1"}');
   const nano = /"timeNano":(\d+)/.exec(json)![1]!;
+  // Go's field names (events.Message) beside the JSON tags, exact nanoseconds included.
+  const fields = ok(d.wharf(['events', '--since', since, '--until', until, '--filter', 'container=ev-run', '--filter', 'event=start', '--format', '{{.Status}}|{{.From}}|{{.Scope}}|{{.TimeNano}}|{{.Type}}'])).trim();
+  assert.equal(fields, `start|evbox|local|${nano}|container`);
+  // dockerd's events ignore filter keys they do not know.
+  assert.equal(ok(d.wharf(['events', '--since', since, '--until', until, '--filter', 'container=ev-run', '--filter', 'event=start', '--filter', 'bogus=1', '--format', '{{.Action}}'])), 'start\n');
   assert.equal(nano.slice(0, -9), String(m.time));
   // The line format prints the same instant's nanoseconds.
   assert.ok(runLines[2]!.includes(`.${nano.slice(-9)}`), `${runLines[2]} vs ${nano}`);

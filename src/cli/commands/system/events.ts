@@ -37,10 +37,14 @@ async function* eventLines(src: AsyncIterable<Buffer | string>): AsyncGenerator<
 function asDockerMessage(e: EventMessage): Record<string, unknown> {
   const attrs = e.Actor.Attributes ?? {};
   const sorted = Object.fromEntries(Object.keys(attrs).sort().map((k) => [k, attrs[k]]));
-  return {
+  const m: Record<string, unknown> = {
     ...(e.status ? { status: e.status } : {}), ...(e.id ? { id: e.id } : {}), ...(e.from ? { from: e.from } : {}),
     Type: e.Type, Action: e.Action, Actor: { ID: e.Actor.ID, Attributes: sorted }, scope: e.scope ?? '', time: e.time ?? 0, timeNano: e.timeNano ?? 0,
   };
+  // events.Message's Go field names ({{.Status}}, {{.From}}, {{.Scope}}...), beside its JSON tags for {{json .}}.
+  const goFields: Record<string, unknown> = { Status: e.status ?? '', ID: e.id ?? '', From: e.from ?? '', Scope: e.scope ?? '', Time: e.time ?? 0, TimeNano: e.timeNanoText ? BigInt(e.timeNanoText) : e.timeNano ?? 0 };
+  for (const [k, v] of Object.entries(goFields)) Object.defineProperty(m, k, { value: v, enumerable: false });
+  return m;
 }
 
 /** Template output with timeNano's exact digits restored where `json` printed the rounded number. */
