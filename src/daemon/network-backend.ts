@@ -4,6 +4,7 @@
 import type { JsonObject, NetworkBackend } from '../api/index.js';
 import type { ContainerManager } from '../containers/index.js';
 import { InvalidParameter } from '../errors.js';
+import { hostEndpointId } from './network-view.js';
 import type { AttachConfig, NetworkManager, NetworkRecord } from '../network/index.js';
 
 export function networkJson(n: NetworkRecord, containers?: Record<string, unknown>): JsonObject {
@@ -19,6 +20,12 @@ export function networkJson(n: NetworkRecord, containers?: Record<string, unknow
 function attached(net: NetworkManager, containers: ContainerManager, n: NetworkRecord): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const rec of containers.store.all()) {
+    // host and none: every running container of that mode, with dockerd's interface-less endpoint.
+    if (n.Driver === 'host' || n.Driver === 'null') {
+      const running = rec.State.Status === 'running' || rec.State.Status === 'paused' || rec.State.Status === 'restarting';
+      if (running && rec.HostConfig.NetworkMode === n.Name) out[rec.Id] = { Name: rec.Name.slice(1), EndpointID: hostEndpointId(rec, n.Id), MacAddress: '', IPv4Address: '', IPv6Address: '' };
+      continue;
+    }
     const ep = net.sandbox(rec.Id)?.Endpoints[n.Id];
     if (!ep) continue;
     out[rec.Id] = { Name: rec.Name.slice(1), EndpointID: ep.EndpointID, MacAddress: ep.Mac, IPv4Address: `${ep.IP}/${ep.Prefix}`, IPv6Address: ep.IP6 ? `${ep.IP6}/${ep.Prefix6}` : '' };

@@ -1,6 +1,7 @@
 // NetworkSettings for inspect and ps, Docker 20.10's shapes: the container's networks with their endpoint
 // (address, gateway, MAC) while it runs, the same networks with empty endpoints while it is stopped, and
 // its published ports.
+import { createHash } from 'node:crypto';
 import type { ContainerRecord } from '../containers/index.js';
 import type { NetworkManager } from '../network/index.js';
 
@@ -11,14 +12,29 @@ const EMPTY_ENDPOINT = {
   IPPrefixLen: 0, IPv6Gateway: '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0, MacAddress: '', DriverOpts: null,
 };
 
+/**
+ * The endpoint dockerd gives a host- or none-mode container on the host/null network: no interface of its
+ * own, but an ID, shown in inspect and in `network inspect host|none`. Derived from the container and its
+ * start, so it is stable while the container runs and new at each start, as dockerd's.
+ */
+export function hostEndpointId(rec: ContainerRecord, networkId: string): string {
+  return createHash('sha256').update(`${rec.Id}/${rec.State.StartedAt}/${networkId}`).digest('hex');
+}
+
 export function networkView(rec: ContainerRecord, network?: NetworkManager): NetworkViewResult {
   const mode = rec.HostConfig.NetworkMode === 'default' ? 'bridge' : rec.HostConfig.NetworkMode;
   const running = rec.State.Status === 'running' || rec.State.Status === 'paused' || rec.State.Status === 'restarting';
   const sb = running ? network?.sandbox(rec.Id) : undefined;
   const networks: Record<string, unknown> = {};
   if (network) {
+    const started = !rec.State.StartedAt.startsWith('0001-');
     for (const { net, config } of network.containerNetworks(rec.Id, mode)) {
       const ep = sb?.Endpoints[net.Id];
+      if (net.Driver === 'host' || net.Driver === 'null') {
+        // dockerd: the network's ID once the container has started (kept after a stop), an endpoint while it runs.
+        networks[net.Name] = { ...EMPTY_ENDPOINT, NetworkID: started ? net.Id : '', EndpointID: running ? hostEndpointId(rec, net.Id) : '' };
+        continue;
+      }
       networks[net.Name] = {
         ...EMPTY_ENDPOINT, IPAMConfig: config.IPAMConfig, Links: config.Links,
         // dockerd keeps a joined network's aliases (with the short ID it added) and ID after the container stops.
@@ -48,7 +64,7 @@ export function networkView(rec: ContainerRecord, network?: NetworkManager): Net
   }
   return {
     settings: {
-      Bridge: '', SandboxID: sb?.SandboxID ?? '', HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
+      Bridge: '', SandboxID: sb?.SandboxID ?? (mode === 'host' && running ? hostEndpointId(rec, 'sandbox') : ''), HairpinMode: false, LinkLocalIPv6Address: '', LinkLocalIPv6PrefixLen: 0,
       Ports: ports, SandboxKey: sb?.Key ?? '', SecondaryIPAddresses: null, SecondaryIPv6Addresses: null,
       EndpointID: main?.EndpointID ?? '', Gateway: main?.Gateway ?? '', GlobalIPv6Address: '', GlobalIPv6PrefixLen: 0,
       IPAddress: main?.IP ?? '', IPPrefixLen: main?.Prefix ?? 0, IPv6Gateway: '', MacAddress: main?.Mac ?? '',

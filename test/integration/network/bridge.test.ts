@@ -128,7 +128,20 @@ test('host, none and container: modes', { skip: skipUnlessRoot }, () => {
   assert.equal(d.docker(['network', 'connect', 'bridge', 'nshost']).stderr, shared);
   ok(d.docker(['network', 'connect', 'host', 'nshost'])); // stopped, already on host: nothing to do (dockerd)
   assert.equal(d.docker(['network', 'connect', 'host', 'nsjoin']).stderr, shared);
-  ok(d.wharf(['rm', '-f', 'nsjoin', 'nsowner2', 'nshost']));
+  // host and none: an endpoint without an interface, as dockerd shows them (inspect and network inspect).
+  for (const [name, mode] of [['nshostrun', 'host'], ['nsnonerun', 'none']] as const) {
+    const id = ok(d.docker(['run', '-d', '--name', name, '--network', mode, 'busybox', 'sleep', '300'])).trim();
+    const e = JSON.parse(inspect(name, `{{json .NetworkSettings.Networks.${mode}}}`));
+    const n = JSON.parse(ok(d.docker(['network', 'inspect', mode])))[0];
+    assert.equal(e.NetworkID, n.Id);
+    assert.match(e.EndpointID, /^[0-9a-f]{64}$/);
+    assert.deepEqual(n.Containers[id], { Name: name, EndpointID: e.EndpointID, MacAddress: '', IPv4Address: '', IPv6Address: '' });
+    assert.match(inspect(name, '{{.NetworkSettings.SandboxID}}'), /^[0-9a-f]{64}$/);
+    ok(d.docker(['stop', '-t', '0', name]));
+    assert.equal(inspect(name, `{{.NetworkSettings.Networks.${mode}.NetworkID}}|{{.NetworkSettings.Networks.${mode}.EndpointID}}`), `${n.Id}|`);
+    assert.equal(JSON.parse(ok(d.docker(['network', 'inspect', mode])))[0].Containers[id], undefined);
+  }
+  ok(d.wharf(['rm', '-f', 'nsjoin', 'nsowner2', 'nshost', 'nshostrun', 'nsnonerun']));
   const r = d.wharf(['run', '-d', '--name', 'ns-none', '--network', 'nosuchnet', 'busybox', 'true']);
   assert.equal(r.code, 125);
   assert.match(r.stderr, /network nosuchnet not found/);
