@@ -2,6 +2,7 @@
 // with what docker 20.10 prints for the same steps (texts recorded from the real client against dockerd).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { TestDaemon, ok, skipUnlessRoot } from '../../helpers/daemon.js';
 
 describe('CLI reference examples', { skip: skipUnlessRoot }, () => {
@@ -57,6 +58,29 @@ describe('CLI reference examples', { skip: skipUnlessRoot }, () => {
     assert.match(ok(f('{{.}}', ['volume', 'inspect'], 'ref-v')), / map\[\] local map\[\] <nil>\}\n$/);
     r = f('{{.Nope}}', ['volume', 'inspect'], 'ref-v');
     assert.equal(r.stderr, 'template parsing error: template: :1:2: executing "" at <.Nope>: can\'t evaluate field Nope in type types.Volume\n');
+  });
+
+  it('system df -v: the four sections as the docker client prints them; df and images sizes and JSON keys', () => {
+    ok(d.wharf(['volume', 'create', 'ref-dfv']));
+    ok(d.wharf(['create', '--name', 'ref-df', '-v', 'ref-dfv:/v', 'busybox', 'true']));
+    const norm = (t: string) => t.replace(/(Less than a second|About an? \w+|\d+ \w+) ago/g, 'X ago').replace(/ {2,}/g, '  ');
+    const mine = ok(d.wharf(['system', 'df', '-v']));
+    // The 20.10 client (Debian's /usr/bin/docker); d.docker may be a newer one, whose df -v differs.
+    const docker2010 = (args: string[]) => {
+      const r = spawnSync('/usr/bin/docker', args, { env: { ...process.env, DOCKER_HOST: d.host } });
+      return { stdout: r.stdout?.toString() ?? '', stderr: r.stderr?.toString() ?? '', code: r.status ?? -1 };
+    };
+    const has2010 = /^Docker version 20\.10\./.test(docker2010(['--version']).stdout);
+    if (has2010) assert.equal(norm(mine), norm(ok(docker2010(['system', 'df', '-v']))));
+    assert.match(mine, /^Images space usage:\n\nREPOSITORY +TAG +IMAGE ID +CREATED +SIZE +SHARED SIZE +UNIQUE SIZE +CONTAINERS\n/);
+    assert.match(mine, /\n\nContainers space usage:\n\nCONTAINER ID +IMAGE +COMMAND +LOCAL VOLUMES +SIZE +CREATED +STATUS +NAMES\n[0-9a-f]{12} +busybox +"true" +1 +0B +/);
+    assert.match(mine, /\n\nLocal Volumes space usage:\n\nVOLUME NAME +LINKS +SIZE\n(.*\n)*ref-dfv +1 +0B\n/);
+    assert.match(mine, /\n\nBuild cache usage: 0B\n\nCACHE ID +CACHE TYPE +SIZE +CREATED +LAST USED +USAGE +SHARED\n$/);
+    const json = (cli: (a: string[]) => { stdout: string; code: number; stderr: string }) => ok(cli(['system', 'df', '--format', '{{json .}}']));
+    if (!has2010) return;
+    assert.equal(json((a) => d.wharf(a)), json(docker2010));
+    const sizes = ['images', '--format', '{{.Size}} {{.SharedSize}} {{.UniqueSize}} {{.VirtualSize}}'];
+    assert.equal(ok(d.wharf(sizes)), ok(docker2010(sizes)));
   });
 
   it('--format: Go struct fields, parse errors exit 64, execution errors keep the output and exit 1', () => {

@@ -8,9 +8,9 @@ import { goTimeString, truncateId } from '../../go-text.js';
 import { familiarName, parseRef } from '../../image-ref.js';
 import { writeTable } from '../../table-output.js';
 
-const HEADERS = { ID: 'IMAGE ID', Repository: 'REPOSITORY', Tag: 'TAG', Digest: 'DIGEST', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', Size: 'SIZE', Containers: 'CONTAINERS', VirtualSize: 'VIRTUAL SIZE', SharedSize: 'SHARED SIZE', UniqueSize: 'UNIQUE SIZE' };
+export const HEADERS = { ID: 'IMAGE ID', Repository: 'REPOSITORY', Tag: 'TAG', Digest: 'DIGEST', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', Size: 'SIZE', Containers: 'CONTAINERS', VirtualSize: 'VIRTUAL SIZE', SharedSize: 'SHARED SIZE', UniqueSize: 'UNIQUE SIZE' };
 
-class ImageContext {
+export class ImageContext {
   constructor(private readonly i: ImageSummary, readonly Repository: string, readonly Tag: string, readonly Digest: string, private readonly trunc: boolean, private readonly now: number) {}
   /** formatter's MarshalJSON: every field method, keys sorted, for {{json .}}. */
   toJSON(): Record<string, string> {
@@ -24,8 +24,11 @@ class ImageContext {
   get Containers(): string { return this.i.Containers === -1 ? 'N/A' : String(this.i.Containers); }
   // docker/cli's imageContext: units.HumanSize (4 digits) here, where Size uses 3 ("1.984MB" beside "1.98MB").
   get VirtualSize(): string { return humanSizeWithPrecision(this.i.VirtualSize ?? this.i.Size, 4); }
-  get SharedSize(): string { return this.i.SharedSize === -1 ? 'N/A' : humanSizeWithPrecision(this.i.SharedSize, 3); }
-  get UniqueSize(): string { return this.i.SharedSize === -1 ? 'N/A' : humanSizeWithPrecision(this.i.Size - this.i.SharedSize, 3); }
+  get SharedSize(): string { return this.i.SharedSize === -1 ? 'N/A' : humanSizeWithPrecision(this.i.SharedSize, 4); }
+  get UniqueSize(): string {
+    const virtual = this.i.VirtualSize ?? this.i.Size;
+    return virtual === -1 || this.i.SharedSize === -1 ? 'N/A' : humanSizeWithPrecision(virtual - this.i.SharedSize, 4);
+  }
 }
 
 function isDangling(i: ImageSummary): boolean {

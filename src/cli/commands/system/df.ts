@@ -3,6 +3,7 @@ import { humanSize } from '../../format/index.js';
 import type { Command, Ctx } from '../../command.js';
 import type { FlagValues } from '../../flags.js';
 import { writeTable } from '../../table-output.js';
+import { writeVerbose, type DiskUsage } from './df-verbose.js';
 
 interface Du {
   LayersSize?: number;
@@ -32,17 +33,20 @@ export function dfRows(du: Du): Array<Record<string, string>> {
   const bc = du.BuildCache ?? [];
   const inUse = bc.filter((b) => b.InUse && !b.Shared).reduce((a, b) => a + b.Size, 0);
   const builder = du.BuilderSize ?? 0;
+  // formatter's MarshalJSON sorts the keys ({{json .}}).
+  const sorted = (r: Record<string, string>) => Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]!]));
   return [
     { Type: 'Images', TotalCount: String(images.length), Active: String(images.filter((i) => i.Containers > 0).length), Size: humanSize(total), Reclaimable: withPercent(total - used, total) },
     { Type: 'Containers', TotalCount: String(containers.length), Active: String(containers.filter((c) => active(c.State)).length), Size: humanSize(cSize), Reclaimable: withPercent(cRecl, cSize) },
     { Type: 'Local Volumes', TotalCount: String(vols.length), Active: String(vols.filter((v) => (v.UsageData?.RefCount ?? 0) > 0).length), Size: humanSize(vSize), Reclaimable: withPercent(vRecl, vSize) },
     { Type: 'Build Cache', TotalCount: String(bc.length), Active: String(bc.filter((b) => b.InUse).length), Size: humanSize(builder), Reclaimable: humanSize(builder - inUse) },
-  ];
+  ].map(sorted);
 }
 
 async function run(ctx: Ctx, flags: FlagValues): Promise<number> {
   const client = await ctx.client();
   const du = await client.df() as Du;
+  if (flags.verbose === true && !flags.format) { writeVerbose(ctx, du as DiskUsage); return 0; }
   const format = (flags.format as string | undefined) || 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}';
   writeTable(ctx, format, dfRows(du), { Type: 'TYPE', TotalCount: 'TOTAL', Active: 'ACTIVE', Size: 'SIZE', Reclaimable: 'RECLAIMABLE' });
   return 0;
