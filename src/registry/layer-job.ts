@@ -12,7 +12,8 @@ import type { StagedFiles } from '../images/index.js';
 
 export type ToWorker =
   | { t: 'start'; dataRoot: string; digest: string; size: number; diffId: string }
-  | { t: 'data'; buf: ArrayBuffer; off: number; len: number }
+  /** The next chunks of the blob, in order (each buffer whole). */
+  | { t: 'data'; bufs: ArrayBuffer[] }
   | { t: 'end' }
   | { t: 'abort'; message: string };
 
@@ -25,6 +26,8 @@ export type ToDaemon =
 export const WORKER_MIN_SIZE = Number(process.env.WHARF_LAYER_WORKER_MIN ?? 8 << 20);
 /** Bytes handed to a worker and not yet taken by its unpacker before the download waits. */
 const IN_FLIGHT = 16 << 20;
+/** Chunks go over in batches of about this much (one message per 64 KiB read cost both threads more). */
+const BATCH = 1 << 20;
 const IDLE_MS = 30_000;
 
 const workerFile = new URL('./layer-worker.js', import.meta.url);
@@ -100,20 +103,35 @@ export function startLayerJob(dataRoot: string, desc: { digest: string; size: nu
   });
   result.catch(() => undefined);
   post({ t: 'start', dataRoot, digest: desc.digest, size: desc.size, diffId });
+  let batch: ArrayBuffer[] = [];
+  let batched = 0;
+  let flushQueued = false;
+  const flush = () => {
+    flushQueued = false;
+    if (!batch.length || settled) { batch = []; batched = 0; return; }
+    const bufs = batch;
+    batch = [];
+    batched = 0;
+    post({ t: 'data', bufs }, bufs);
+  };
   const sink = new Writable({
     highWaterMark: 1 << 20,
     write(chunk: Buffer, _enc, cb) {
       if (settled) { cb(); return; } // the worker already answered (a failed unpack): the rest goes nowhere
       // A chunk that owns its whole ArrayBuffer moves to the worker; one that shares it is copied.
       const own = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.buffer instanceof ArrayBuffer;
-      const buf = own ? chunk.buffer as ArrayBuffer : chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + chunk.byteLength) as ArrayBuffer;
-      post({ t: 'data', buf, off: 0, len: chunk.byteLength }, [buf]);
+      batch.push(own ? chunk.buffer as ArrayBuffer : chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + chunk.byteLength) as ArrayBuffer);
+      batched += chunk.byteLength;
       posted += chunk.byteLength;
+      // A full batch goes now; what is left of one goes once this turn's reads are done.
+      if (batched >= BATCH) flush();
+      else if (!flushQueued) { flushQueued = true; setImmediate(flush); }
       if (posted - consumed < IN_FLIGHT) cb();
       else waiting = () => cb();
     },
     final(cb) {
       ended = true;
+      flush();
       if (!settled) post({ t: 'end' });
       cb();
     },

@@ -81,7 +81,7 @@ let job: Job | undefined;
 port.on('message', (m: ToWorker) => {
   switch (m.t) {
     case 'start': job = new Job(m); break;
-    case 'data': job?.data(Buffer.from(m.buf, m.off, m.len)); break;
+    case 'data': for (const b of m.bufs) job?.data(Buffer.from(b)); break;
     case 'end': void job?.end().finally(() => { job = undefined; }); break;
     case 'abort': void job?.abort(m.message).finally(() => { job = undefined; }); break;
   }
