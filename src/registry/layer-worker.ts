@@ -4,7 +4,7 @@
 // daemon's event loop. As in the daemon's own path, the unpacker's input ends only after the digest
 // matched, and a blob that fails its digest is reported as such even when its archive broke first.
 import { createHash } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
 import { InvalidParameter, WharfError } from '../errors.js';
 import { decompress, stageVerifiedAt } from '../images/index.js';
@@ -17,28 +17,23 @@ const ACK_STEP = 1 << 20;
 
 class Job {
   private readonly hash = createHash('sha256');
-  private readonly input = new Readable({ read: () => undefined, highWaterMark: 1 << 20 });
+  // Its consumer asking for more is when the daemon hears how far the unpacker got.
+  private readonly input = new Readable({ read: () => this.ack(false), highWaterMark: 1 << 20 });
   private received = 0;
-  private consumed = 0;
   private acked = 0;
   private staging: Promise<unknown>;
   private failed = false;
 
   constructor(private readonly start: Extract<ToWorker, { t: 'start' }>) {
-    const counted = new Transform({
-      highWaterMark: 1 << 20,
-      transform: (chunk: Buffer, _enc, cb) => { this.consumed += chunk.length; this.ack(false); cb(null, chunk); },
-    });
-    this.input.on('error', (e) => counted.destroy(e));
-    this.input.pipe(counted);
-    this.staging = decompress(counted, { size: start.size }).then((tar) => stageVerifiedAt(start.dataRoot, tar, start.diffId));
+    this.staging = decompress(this.input, { size: start.size }).then((tar) => stageVerifiedAt(start.dataRoot, tar, start.diffId));
     this.staging.catch(() => { this.failed = true; this.ack(true); });
   }
 
   /** Tells the daemon how far the unpacker got (its flow control and "Extracting" progress). */
   private ack(force: boolean): void {
-    // Once the unpack failed, whatever arrives is only hashed: it counts as consumed at once.
-    const n = this.failed ? this.received : this.consumed;
+    // What the input still buffers is not taken yet; once the unpack failed, whatever arrives is only
+    // hashed: it counts as consumed at once.
+    const n = this.failed ? this.received : this.received - this.input.readableLength;
     if (n > this.acked && (force || n - this.acked >= ACK_STEP)) {
       this.acked = n;
       send({ t: 'consumed', n });
