@@ -46,6 +46,24 @@ describe('CLI messages for common mistakes', { skip: skipUnlessRoot }, () => {
     err(d.wharf(['cp', 'nosuch:/etc/hostname', '/tmp/x']), 'Error: No such container:path: nosuch:/etc/hostname\n');
   });
 
+  it('cp: the 20.10 client\'s archive errors, without an "Error: " prefix', () => {
+    ok(d.wharf(['run', '-d', '--name', 'msg-cp', 'busybox', 'sleep', '60']));
+    ok(d.wharf(['exec', 'msg-cp', 'mkdir', '-p', '/d/e']));
+    const dir = mkdtempSync(join(tmpdir(), 'wharf-msgs-cp-'));
+    try {
+      writeFileSync(join(dir, 'f'), 'x');
+      err(d.wharf(['cp', 'msg-cp:/d', join(dir, 'f')]), 'cannot copy directory\n');
+      err(d.wharf(['cp', 'msg-cp:/etc/hostname', join(dir, 'nodir') + '/']), 'no such directory\n');
+      err(d.wharf(['cp', join(dir, 'f'), 'msg-cp:/nonexist/dir/']), 'no such directory\n');
+      err(d.wharf(['cp', join(dir, 'f'), 'msg-cp:/etc/hostname/']), 'no such directory\n');
+      err(d.wharf(['cp', dir, 'msg-cp:/etc/hostname']), 'cannot copy directory\n');
+      err(d.wharf(['cp', join(dir, 'nope'), 'msg-cp:/tmp/']), `lstat ${join(dir, 'nope')}: no such file or directory\n`);
+      err(d.wharf(['cp', '-', 'msg-cp:/etc/hostname'], { input: '' }), 'destination "msg-cp:/etc/hostname" must be a directory\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('kill, save, load and push name what is missing as dockerd does', () => {
     err(d.wharf(['kill', 'nosuch']), 'Error response from daemon: Cannot kill container: nosuch: No such container: nosuch\n');
     err(d.docker(['kill', 'nosuch']), 'Error response from daemon: Cannot kill container: nosuch: No such container: nosuch\n');

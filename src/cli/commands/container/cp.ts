@@ -50,10 +50,10 @@ async function copyFrom(ctx: Ctx, client: Client, ctr: string, src: string, dst:
     into = dst;
     if (srcIsDir && trailingDot(src)) rename = undefined; // entries are "./..."
   } else if (dstStat) {
-    if (srcIsDir) throw new StatusError(`Error: cannot copy directory to file: ${dst}`, 1);
+    if (srcIsDir) throw new StatusError('cannot copy directory', 1);
     into = dirname(resolve(dst)); rename = basename(dst);
   } else {
-    if (trailingSep(dst) && !srcIsDir) throw new StatusError(`Error: destination directory "${dst}" does not exist`, 1);
+    if (trailingSep(dst) && !srcIsDir) throw new StatusError('no such directory', 1);
     const parent = dirname(resolve(dst));
     if (!(await stat(parent).catch(() => undefined))?.isDirectory()) throw new StatusError(`Error: destination directory "${parent}" does not exist`, 1);
     into = parent; rename = basename(resolve(dst));
@@ -112,20 +112,20 @@ async function copyTo(ctx: Ctx, client: Client, src: string, ctr: string, dst: s
   const opts = { noOverwriteDirNonDir: true, copyUIDGID: archive };
   if (src === '-') {
     const st = await statOrNotFound(client, ctr, dst);
-    if (!(st.mode & GO_DIR)) throw new StatusError(`Error: destination "${ctr}:${dst}" must be a directory`, 1);
+    if (!(st.mode & GO_DIR)) throw new StatusError(`destination "${ctr}:${dst}" must be a directory`, 1);
     await client.containerPutArchive(ctr, dst, ctx.io.stdin, opts);
     return;
   }
   const local = await (follow ? stat(src) : lstat(src)).catch(() => undefined);
-  if (!local) throw new StatusError(`Error: lstat ${resolve(src)}: no such file or directory`, 1);
+  if (!local) throw new StatusError(`lstat ${resolve(src)}: no such file or directory`, 1);
   let dstStat: { mode: number } | undefined;
   try { dstStat = await client.containerStatPath(ctr, dst); } catch (err) {
     if (!(isNotFound(err))) throw err;
   }
   let dir: string; let name: string;
   if (dstStat && (dstStat.mode & GO_DIR)) { dir = dst; name = trailingDot(src) && local.isDirectory() ? '.' : basename(resolve(src)); } else {
-    if (dstStat && local.isDirectory()) throw new StatusError('Error: cannot copy directory to file', 1);
-    if (!dstStat && trailingSep(dst) && !local.isDirectory()) throw new StatusError(`Error: destination directory "${ctr}:${dst}" does not exist`, 1);
+    if (dstStat && local.isDirectory()) throw new StatusError('cannot copy directory', 1);
+    if ((!dstStat || !(dstStat.mode & GO_DIR)) && trailingSep(dst) && !local.isDirectory()) throw new StatusError('no such directory', 1);
     dir = posix.dirname(dst.replace(/\/+$/, '')) || '/'; name = posix.basename(dst.replace(/\/+$/, ''));
   }
   // A missing container: docker's CopyToContainer answer, without sending an archive the daemon would refuse.
