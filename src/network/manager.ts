@@ -7,7 +7,7 @@ import { mkdir, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Conflict, InvalidParameter, NotFound, Forbidden, SystemError } from '../errors.js';
 import { readJsonOr, writeJsonAtomic } from '../store/index.js';
-import { contains, defaultPools, formatCidr, formatIp, hostRoutes, macFor, overlaps, parseCidr, parseIp, size, type Cidr } from './addr.js';
+import { contains, defaultPools, formatCidr, formatIp, hostRoutes, isIp, macFor, overlaps, parseCidr, parseIp, size, type Cidr } from './addr.js';
 import { contains6, formatCidr6, formatIp6, lastOf6, overlaps6, parseCidr6, parseIp6, type Cidr6 } from './addr6.js';
 import { ephemeralRange } from './host-ports.js';
 import { PortProxies, ipv6Listenable, isIp6, type ProxyBinding } from './port-proxy.js';
@@ -189,7 +189,9 @@ export class NetworkManager {
     const given = endpoints?.[m] ?? endpoints?.[net.Id] ?? Object.values(endpoints ?? {})[0] ?? null;
     const ipam = given?.IPAMConfig && Object.values(given.IPAMConfig).some((v) => v) ? given.IPAMConfig : null;
     checkEndpointConfig(net, ipam, given?.Aliases);
-    if (ipam?.IPv4Address && net.Subnet && !contains(parseCidr(net.Subnet), parseIp(ipam.IPv4Address))) throw new InvalidParameter(invalidAddress(ipam.IPv4Address));
+    // dockerd checks only the form at create; whether the address is in the subnet is found at start.
+    if (ipam?.IPv4Address && !isIp(ipam.IPv4Address)) throw new InvalidParameter(`invalid IPv4 address: ${ipam.IPv4Address}`);
+    if (ipam?.IPv6Address && !isIp6Addr(ipam.IPv6Address)) throw new InvalidParameter(`invalid IPv6 address: ${ipam.IPv6Address}`);
     att[net.Id] = { Aliases: given?.Aliases?.length ? given.Aliases : null, IPAMConfig: ipam, Links: given?.Links?.length ? given.Links : null, DriverOpts: given?.DriverOpts ?? null, Name: net.Name };
     await this.locked(async () => { this.state.attachments[containerId] = att; await this.save(); });
   }
@@ -776,6 +778,10 @@ function v6Of(ep: EndpointRecord): { cidr6?: string; gateway6?: string } {
 /** The IPv6 gateway address (with its prefix) a bridge carries on an IPv6 network. */
 function gateway6Of(n: NetworkRecord): string | undefined {
   return n.EnableIPv6 && n.Subnet6 && n.Gateway6 ? `${n.Gateway6}/${parseCidr6(n.Subnet6).prefix}` : undefined;
+}
+
+function isIp6Addr(s: string): boolean {
+  try { parseIp6(s); return true; } catch { return false; }
 }
 
 function invalidAddress(ip: string): string {

@@ -260,7 +260,12 @@ test('addresses and interface names as dockerd 20.10 hands them out: the lowest 
   assert.equal(ipOf('un-p5'), net(s, 2));
   ok(d.docker(['start', 'un-p4']));
   assert.equal(ipOf('un-p4'), net(s, 5));
-  ok(d.docker(['rm', '-f', 'un-p2', 'un-p3', 'un-p4', 'un-p5']));
+  // A fixed address: its form is checked at create, its subnet at start (the container stays "created").
+  assert.equal(d.docker(['create', '--network', 'un-ipam', '--ip', '10.1.2.300', 'busybox']).stderr, 'Error response from daemon: invalid IPv4 address: 10.1.2.300\n');
+  ok(d.docker(['create', '--name', 'un-p6', '--network', 'un-ipam', '--ip', '192.0.2.77', 'busybox', 'sleep', '300']));
+  assert.equal(d.docker(['start', 'un-p6']).stderr, "Error response from daemon: Invalid address 192.0.2.77: It does not belong to any of this network's subnets\nError: failed to start containers: un-p6\n");
+  assert.equal(inspect('un-p6', '{{.State.Status}}'), 'created');
+  ok(d.docker(['rm', '-f', 'un-p2', 'un-p3', 'un-p4', 'un-p5', 'un-p6']));
   ok(d.docker(['network', 'rm', 'un-ipam']));
 
   // --ip-range without --gateway: libnetwork asks the range for the gateway, so it takes the range's first
