@@ -57,8 +57,8 @@ export class Client {
   containerList(query: { all?: boolean; limit?: number; size?: boolean; filters?: Filters }): Promise<ContainerSummary[]> {
     return this.transport.json({ path: '/containers/json', query: { all: query.all || undefined, limit: query.limit, size: query.size || undefined, filters: filtersJson(query.filters) } });
   }
-  containerCreate(body: ContainerCreateBody, name?: string): Promise<{ Id: string; Warnings: string[] | null }> {
-    return this.transport.json({ method: 'POST', path: '/containers/create', query: { name: name || undefined }, body });
+  containerCreate(body: ContainerCreateBody, name?: string, platform?: string): Promise<{ Id: string; Warnings: string[] | null }> {
+    return this.transport.json({ method: 'POST', path: '/containers/create', query: { name: name || undefined, platform: platform || undefined }, body });
   }
   containerInspect(id: string, size = false): Promise<ContainerInspect> {
     return wrapNotFound(this.transport.json({ path: `/containers/${enc(id)}/json`, query: { size: size || undefined } }), 'container', id);

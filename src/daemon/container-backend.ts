@@ -51,7 +51,10 @@ export function containerBackend(d: ContainerDeps): Omit<ContainerBackend, 'crea
       const list = listContainers(m.store.all(), { all: opts.all, limit: opts.limit, filters: opts.filters, resolve: psFilterRef, isAncestor, networksOf });
       return containerSummaries(d, list, !!opts.size);
     },
-    createContainer(opts, body) { return m.create(opts.name, body); },
+    createContainer(opts, body) {
+      if (opts.platform && typeof body.Image === 'string') checkPlatform(d, body.Image, opts.platform);
+      return m.create(opts.name, body);
+    },
     async inspectContainer(id, opts) {
       const rec = m.store.get(id);
       const paths = { dir: m.store.dir(rec.Id), logPath: m.logPath(rec.Id), graphDriver: m.deps.snapshots.graphDriver(rec.Id) };
@@ -116,6 +119,25 @@ export function containerBackend(d: ContainerDeps): Omit<ContainerBackend, 'crea
       return updateContainer(m, { update: (cid, r) => d.runtime.update(cid, r as Partial<OciResources>) }, id, body) as unknown as Promise<JsonObject>;
     },
   };
+}
+
+const ARCH: Record<string, string> = { x86_64: 'amd64', 'x86-64': 'amd64', aarch64: 'arm64', armhf: 'arm', armel: 'arm' };
+
+/**
+ * dockerd 20.10's GetImage with a platform: a local image of another OS or architecture is not found (the
+ * client then pulls the platform's image), with its message.
+ */
+function checkPlatform(d: Pick<ContainerDeps, 'images'>, ref: string, platform: string): void {
+  let img;
+  try { img = d.images.get(ref); } catch { return; } // missing: create's own 404
+  const [os = '', arch = '', variant] = platform.toLowerCase().split('/');
+  const have = { os: img.config.os ?? 'linux', arch: img.config.architecture ?? '', variant: (img.config as { variant?: string }).variant };
+  const norm = (a: string) => ARCH[a] ?? a;
+  const matches = os === have.os && (!arch || norm(arch) === norm(have.arch)) && (!variant || variant === have.variant);
+  if (!matches) {
+    const fmt = (o: string, a: string, v?: string) => [o, norm(a), v].filter(Boolean).join('/');
+    throw new NotFound(`image with reference ${ref} was found but does not match the specified platform: wanted ${fmt(os, arch || have.arch, variant)}, actual: ${fmt(have.os, have.arch, have.variant)}`);
+  }
 }
 
 /** label!= of prune: `key` or `key=value` present. */

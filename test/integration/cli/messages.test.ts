@@ -98,6 +98,15 @@ describe('CLI messages for common mistakes', { skip: skipUnlessRoot }, () => {
     assert.equal(r.code, 125);
   });
 
+  it('run: a missing --env-file in Go\'s words; a local image of another platform is not used', () => {
+    err(d.wharf(['run', '--rm', '--env-file', '/nonexistent/env', 'busybox', 'true']), 'wharf: open /nonexistent/env: no such file or directory.\nSee \'wharf run --help\'.\n', 125);
+    // dockerd 20.10: "found but does not match the specified platform" is a 404, so the client tries a pull.
+    const r = d.wharf(['run', '--rm', '--platform', 'linux/s390x', 'busybox', 'true']);
+    assert.match(r.stderr, /^Unable to find image 'busybox:latest' locally\n/);
+    assert.equal(r.code, 125);
+    assert.equal(ok(d.wharf(['run', '--rm', '--platform', 'linux/amd64', 'busybox', 'echo', 'ok'])), 'ok\n');
+  });
+
   it('tag and pull -a check references as the docker client does', () => {
     err(d.wharf(['tag', 'busybox', 'Bad:Tag']), 'Error parsing reference: "Bad:Tag" is not a valid repository/tag: invalid reference format: repository name must be lowercase\n');
     err(d.wharf(['tag', 'busybox', 'bad::tag']), 'Error parsing reference: "bad::tag" is not a valid repository/tag: invalid reference format\n');

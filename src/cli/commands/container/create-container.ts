@@ -17,13 +17,13 @@ export async function createContainer(ctx: Ctx, client: Client, body: ContainerC
   if (o.pull === 'always' && named) await pull();
   let res;
   try {
-    res = await client.containerCreate(body, o.name);
+    res = await client.containerCreate(body, o.name, o.platform);
   } catch (err) {
     // docker's cli pulls only for a missing image, not for any 404 (a missing network is one too).
-    if (!isNotFound(err) || !/No such image/i.test((err as Error).message) || !named || o.pull === 'never') throw err;
+    if (!isNotFound(err) || !/No such image|does not match the specified platform/i.test((err as Error).message) || !named || o.pull === 'never') throw err;
     ctx.io.err(`Unable to find image '${named}' locally\n`);
     await pull();
-    res = await client.containerCreate(body, o.name);
+    res = await client.containerCreate(body, o.name, o.platform);
   }
   for (const w of res.Warnings ?? []) ctx.io.err(`WARNING: ${w}\n`);
   return res.Id;

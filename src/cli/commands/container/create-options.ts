@@ -147,7 +147,14 @@ function envEntry(e: string, env: NodeJS.ProcessEnv): string {
 /** opts.ParseEnvFile / ParseKeyValueFile: comments and blank lines skipped, bare names looked up. */
 export function readKeyValueFile(path: string, env: NodeJS.ProcessEnv, lookup: boolean): string[] {
   const out: string[] = [];
-  for (const raw of readFileSync(path, 'utf8').split(/\r?\n/)) {
+  let text: string;
+  try { text = readFileSync(path, 'utf8'); } catch (err) {
+    // Go's *PathError: "open x: no such file or directory".
+    const why: Record<string, string> = { ENOENT: 'no such file or directory', EACCES: 'permission denied' };
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    throw why[code] ? new Error(`open ${path}: ${why[code]}`, { cause: err }) : err;
+  }
+  for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/^\s+/, '');
     if (line === '' || line.startsWith('#')) continue;
     if (line.includes('=')) { out.push(line); continue; }
