@@ -93,13 +93,41 @@ export async function getArchive(m: ContainerManager, ref: string, path: string)
   return { stat: await ready, tar: out };
 }
 
-async function packTree(fs: Pick<ContainerFs, 'hostPath'>, pack: tar.Pack, parts: string[], name: string): Promise<void> {
+type Owners = { user: Map<number, string>; group: Map<number, string> };
+
+/**
+ * The container's own user and group names (its /etc/passwd and /etc/group, regular files only): dockerd
+ * 20.10 tars a container's files inside a chroot of its rootfs, where Go's user lookups read those files,
+ * so a root-owned entry says root/root and an id the container does not name stays numeric.
+ */
+async function containerOwners(fs: Pick<ContainerFs, 'hostPath'>): Promise<Owners> {
+  const table = async (file: string): Promise<Map<number, string>> => {
+    const out = new Map<number, string>();
+    const path = fs.hostPath(['etc', file]);
+    // Never through a symlinked /etc (it could name the host's files).
+    if (!(await lstat(fs.hostPath(['etc'])).catch(() => undefined))?.isDirectory()) return out;
+    if (!(await lstat(path).catch(() => undefined))?.isFile()) return out;
+    const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => undefined);
+    if (!fh) return out;
+    try {
+      for (const line of (await fh.readFile('utf8')).split('\n')) {
+        const f = line.split(':');
+        if (f.length >= 3 && f[0] && /^\d+$/.test(f[2]!) && !out.has(Number(f[2]))) out.set(Number(f[2]), f[0]);
+      }
+    } finally { await fh.close(); }
+    return out;
+  };
+  return { user: await table('passwd'), group: await table('group') };
+}
+
+async function packTree(fs: Pick<ContainerFs, 'hostPath'>, pack: tar.Pack, parts: string[], name: string, owners?: Owners): Promise<void> {
+  const names = owners ?? await containerOwners(fs);
   const host = fs.hostPath(parts);
   const st = await lstat(host);
-  const base = { name, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime };
+  const base = { name, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: st.mtime, uname: names.user.get(st.uid) ?? '', gname: names.group.get(st.gid) ?? '' };
   if (st.isDirectory()) {
     pack.entry({ ...base, name: `${name}/`, type: 'directory' });
-    for (const child of (await readdir(host)).sort()) await packTree(fs, pack, [...parts, child], `${name}/${child}`);
+    for (const child of (await readdir(host)).sort()) await packTree(fs, pack, [...parts, child], `${name}/${child}`, names);
   } else if (st.isSymbolicLink()) {
     pack.entry({ ...base, type: 'symlink', linkname: await readlink(host) });
   } else if (st.isFile()) {
@@ -128,7 +156,8 @@ export async function exportRootfs(m: ContainerManager, ref: string): Promise<Re
   pipeline(pack, out).catch((err: Error) => out.destroy(err));
   void (async () => {
     try {
-      for (const child of (await readdir(rootfs)).sort()) await packTree(fs, pack, [child], child);
+      const owners = await containerOwners(fs);
+      for (const child of (await readdir(rootfs)).sort()) await packTree(fs, pack, [child], child, owners);
       pack.finalize();
     } catch (err) {
       out.destroy(err as Error);

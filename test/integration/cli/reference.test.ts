@@ -83,6 +83,13 @@ describe('CLI reference examples', { skip: skipUnlessRoot }, () => {
     assert.equal(ok(d.wharf(sizes)), ok(docker2010(sizes)));
   });
 
+  it('cp and export name owners from the container\'s own passwd and group files, as dockerd\'s chrooted tar does', () => {
+    ok(d.wharf(['run', '--name', 'ref-own', 'busybox', 'sh', '-c', 'touch /u0 /u1000; chown 1000:1000 /u1000']));
+    const owner = (tar: string) => [tar.slice(265, 297).replace(/\0.*$/s, ''), tar.slice(297, 329).replace(/\0.*$/s, '')].join('/');
+    assert.equal(owner(ok(d.wharf(['cp', 'ref-own:/u0', '-']))), 'root/root');
+    assert.equal(owner(ok(d.wharf(['cp', 'ref-own:/u1000', '-']))), '/'); // the container names no uid 1000
+  });
+
   it('--format: Go struct fields, parse errors exit 64, execution errors keep the output and exit 1', () => {
     assert.equal(ok(d.wharf(['version', '--format', '{{.Server.APIVersion}} {{.Client.APIVersion}} {{json .Server.ApiVersion}}'])), '1.41 1.41 "1.41"\n');
     let r = d.wharf(['version', '--format', '{{.Nope}}']);
