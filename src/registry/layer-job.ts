@@ -2,25 +2,26 @@
 // download and hands each chunk over (transferred, not copied, when the chunk owns its memory); hashing,
 // inflating, storing and unpacking run on the worker, so a pull's layers use every core the way dockerd's
 // goroutines do. Small layers stay on the event loop: a worker costs a few milliseconds to hand work to.
-// Workers are kept a while for the next pull. WHARF_NO_LAYER_WORKERS=1 keeps every layer in-process.
+// WHARF_NO_LAYER_WORKERS=1 keeps every layer in-process.
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { SystemError, WharfError, type ErrorKind } from '../errors.js';
 import type { StagedFiles } from '../images/index.js';
 
-export type ToWorker =
+export type ToWorker = { id: number } & (
   | { t: 'start'; dataRoot: string; digest: string; size: number; diffId: string }
   /** The next chunks of the blob, in order (each buffer whole). */
   | { t: 'data'; bufs: ArrayBuffer[] }
   | { t: 'end' }
-  | { t: 'abort'; message: string };
+  | { t: 'abort'; message: string });
 
-export type ToDaemon =
+export type ToDaemon = { id: number } & (
   | { t: 'consumed'; n: number }
   | { t: 'done'; files: StagedFiles }
-  | { t: 'error'; kind: ErrorKind; message: string };
+  | { t: 'error'; kind: ErrorKind; message: string });
 
 /** Layers at least this big (compressed) go to a worker (WHARF_LAYER_WORKER_MIN: tests send every layer). */
 export const WORKER_MIN_SIZE = Number(process.env.WHARF_LAYER_WORKER_MIN ?? 8 << 20);
@@ -28,7 +29,12 @@ export const WORKER_MIN_SIZE = Number(process.env.WHARF_LAYER_WORKER_MIN ?? 8 <<
 const IN_FLIGHT = 16 << 20;
 /** Chunks go over in batches of about this much (one message per 64 KiB read cost both threads more). */
 const BATCH = 1 << 20;
-const IDLE_MS = 30_000;
+/**
+ * One worker per core (at most 4), started on first use and kept: each runs several layers' jobs at once
+ * (their work is mostly waiting on the thread pool), a warm worker has its code compiled already, and
+ * fewer isolates mean less GC and compiling per pull than a worker per layer did.
+ */
+const POOL_SIZE = Math.max(1, Math.min(4, availableParallelism()));
 
 const workerFile = new URL('./layer-worker.js', import.meta.url);
 let available: boolean | undefined;
@@ -38,27 +44,30 @@ export function layerWorkersAvailable(): boolean {
   return available;
 }
 
-const idle: Array<{ w: Worker; timer: NodeJS.Timeout }> = [];
+interface PoolWorker { w: Worker; jobs: Map<number, (m: ToDaemon | Error) => void> }
+const pool: PoolWorker[] = [];
+let nextId = 1;
 
-function takeWorker(): Worker {
-  const kept = idle.pop();
-  if (kept) { clearTimeout(kept.timer); kept.w.removeAllListeners('exit'); return kept.w; }
-  const w = new Worker(workerFile);
-  w.unref();
-  return w;
-}
-
-function giveBack(w: Worker): void {
-  w.removeAllListeners('message').removeAllListeners('error').removeAllListeners('exit');
-  const timer = setTimeout(() => {
-    const i = idle.findIndex((k) => k.w === w);
-    if (i >= 0) idle.splice(i, 1);
-    void w.terminate();
-  }, IDLE_MS);
-  timer.unref();
-  idle.push({ w, timer });
-  // One that dies while it waits is not handed out again.
-  w.once('exit', () => { clearTimeout(timer); const i = idle.findIndex((k) => k.w === w); if (i >= 0) idle.splice(i, 1); });
+/** The least busy worker; a new one while the pool is not full and every worker has work. */
+function pickWorker(): PoolWorker {
+  const free = pool.find((p) => p.jobs.size === 0);
+  if (free) return free;
+  if (pool.length < POOL_SIZE) {
+    const p: PoolWorker = { w: new Worker(workerFile), jobs: new Map() };
+    p.w.unref();
+    p.w.on('message', (m: ToDaemon) => p.jobs.get(m.id)?.(m));
+    // A worker that dies fails its jobs (their temp dirs are swept at the next start) and leaves the pool.
+    const fail = (err: Error) => {
+      const i = pool.indexOf(p);
+      if (i >= 0) pool.splice(i, 1);
+      for (const deliver of [...p.jobs.values()]) deliver(err);
+    };
+    p.w.on('error', (err) => fail(new SystemError(`layer worker failed: ${err.message}`, { cause: err })));
+    p.w.on('exit', (code) => fail(new SystemError(`layer worker exited with status ${code}`)));
+    pool.push(p);
+    return p;
+  }
+  return pool.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
 }
 
 export interface LayerJob {
@@ -72,37 +81,32 @@ export interface LayerJob {
 
 /** `onConsumed`: each time the worker reports how far its unpacker got. */
 export function startLayerJob(dataRoot: string, desc: { digest: string; size: number }, diffId: string, onConsumed?: (n: number) => void): LayerJob {
-  const w = takeWorker();
+  const p = pickWorker();
+  const id = nextId++;
   let consumed = 0;
   let posted = 0;
   let ended = false;
   let settled = false;
   let waiting: (() => void) | undefined;
-  const post = (m: ToWorker, transfer?: ArrayBuffer[]) => w.postMessage(m, transfer);
+  const post = (m: ToWorker, transfer?: ArrayBuffer[]) => p.w.postMessage(m, transfer);
   const result = new Promise<StagedFiles>((resolve, reject) => {
-    const finish = (err?: Error, files?: StagedFiles) => {
-      if (settled) return;
-      settled = true;
-      if (err) reject(err); else resolve(files!);
-      waiting?.();
-    };
-    w.on('message', (m: ToDaemon) => {
-      if (m.t === 'consumed') {
+    p.jobs.set(id, (m) => {
+      if (!(m instanceof Error) && m.t === 'consumed') {
         consumed = m.n;
         onConsumed?.(consumed);
         if (waiting && posted - consumed < IN_FLIGHT) { const go = waiting; waiting = undefined; go(); }
         return;
       }
-      giveBack(w);
-      if (m.t === 'done') finish(undefined, m.files);
-      else finish(new WharfError(m.kind, m.message));
+      p.jobs.delete(id);
+      settled = true;
+      if (m instanceof Error) reject(m);
+      else if (m.t === 'done') resolve(m.files);
+      else reject(new WharfError(m.kind, m.message));
+      waiting?.();
     });
-    // A worker that dies takes its temp dirs' cleanup with it: the next daemon start sweeps them.
-    w.on('error', (err) => finish(new SystemError(`layer worker failed: ${err.message}`, { cause: err })));
-    w.on('exit', (code) => finish(new SystemError(`layer worker exited with status ${code}`)));
   });
   result.catch(() => undefined);
-  post({ t: 'start', dataRoot, digest: desc.digest, size: desc.size, diffId });
+  post({ id, t: 'start', dataRoot, digest: desc.digest, size: desc.size, diffId });
   let batch: ArrayBuffer[] = [];
   let batched = 0;
   let flushQueued = false;
@@ -112,7 +116,7 @@ export function startLayerJob(dataRoot: string, desc: { digest: string; size: nu
     const bufs = batch;
     batch = [];
     batched = 0;
-    post({ t: 'data', bufs }, bufs);
+    post({ id, t: 'data', bufs }, bufs);
   };
   const sink = new Writable({
     highWaterMark: 1 << 20,
@@ -132,11 +136,11 @@ export function startLayerJob(dataRoot: string, desc: { digest: string; size: nu
     final(cb) {
       ended = true;
       flush();
-      if (!settled) post({ t: 'end' });
+      if (!settled) post({ id, t: 'end' });
       cb();
     },
     destroy(err, cb) {
-      if (!ended && !settled) post({ t: 'abort', message: err?.message ?? 'layer download abandoned' });
+      if (!ended && !settled) post({ id, t: 'abort', message: err?.message ?? 'layer download abandoned' });
       cb(err);
     },
   });

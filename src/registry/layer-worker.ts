@@ -36,7 +36,7 @@ class Job {
     const n = this.failed ? this.received : this.received - this.input.readableLength;
     if (n > this.acked && (force || n - this.acked >= ACK_STEP)) {
       this.acked = n;
-      send({ t: 'consumed', n });
+      this.send({ t: 'consumed', n });
     }
   }
 
@@ -52,32 +52,36 @@ class Job {
     if (got !== this.start.digest || this.received !== this.start.size) {
       this.input.destroy(new InvalidParameter(`filesystem layer verification failed for digest ${this.start.digest}`));
       await this.staging.catch(() => undefined);
-      return reply(new InvalidParameter(`filesystem layer verification failed for digest ${this.start.digest}`));
+      return this.reply(new InvalidParameter(`filesystem layer verification failed for digest ${this.start.digest}`));
     }
     this.input.push(null);
-    await this.staging.then((files) => send({ t: 'done', files: files as Extract<ToDaemon, { t: 'done' }>['files'] }), reply);
+    await this.staging.then((files) => this.send({ t: 'done', files: files as Extract<ToDaemon, { t: 'done' }>['files'] }), (e) => this.reply(e));
   }
 
   async abort(message: string): Promise<void> {
     this.input.destroy(new WharfError('system', message));
     await this.staging.then(() => undefined, () => undefined);
-    reply(new WharfError('system', message));
+    this.reply(new WharfError('system', message));
+  }
+
+  private send(m: Reply): void { port!.postMessage({ id: this.start.id, ...m }); }
+
+  private reply(err: unknown): void {
+    const e = err instanceof WharfError ? err : new WharfError('system', err instanceof Error ? err.message : String(err));
+    this.send({ t: 'error', kind: e.kind, message: e.message });
   }
 }
 
-function send(m: ToDaemon): void { port!.postMessage(m); }
+/** A message to the daemon without its job id (send adds it). */
+type Reply = ToDaemon extends infer T ? (T extends unknown ? Omit<T, 'id'> : never) : never;
 
-function reply(err: unknown): void {
-  const e = err instanceof WharfError ? err : new WharfError('system', err instanceof Error ? err.message : String(err));
-  send({ t: 'error', kind: e.kind, message: e.message });
-}
-
-let job: Job | undefined;
+const jobs = new Map<number, Job>();
 port.on('message', (m: ToWorker) => {
+  const job = jobs.get(m.id);
   switch (m.t) {
-    case 'start': job = new Job(m); break;
+    case 'start': jobs.set(m.id, new Job(m)); break;
     case 'data': for (const b of m.bufs) job?.data(Buffer.from(b)); break;
-    case 'end': void job?.end().finally(() => { job = undefined; }); break;
-    case 'abort': void job?.abort(m.message).finally(() => { job = undefined; }); break;
+    case 'end': void job?.end().finally(() => jobs.delete(m.id)); break;
+    case 'abort': void job?.abort(m.message).finally(() => jobs.delete(m.id)); break;
   }
 });
