@@ -30,3 +30,13 @@ test('filters: dangling, label, reference, before/since, newest first', () => {
   assert.deepEqual(ids({ since: ['busybox:latest'] }), ['sha256:c', 'sha256:b']);
   assert.throws(() => ids({ bogus: ['x'] }), /Invalid filter 'bogus'/);
 });
+
+test('dangling=true leaves out untagged parents (intermediate build images) unless -a, as dockerd does', () => {
+  const parent = img('sha256:p', '2026-01-01T00:00:00Z');
+  const child: ImageRecord = { ...img('sha256:k', '2026-02-01T00:00:00Z'), meta: { parent: 'sha256:p' } };
+  const lone = img('sha256:l', '2026-03-01T00:00:00Z');
+  const deps = { tags: (id: string) => (id === 'sha256:k' ? ['app:1'] : []), resolve: () => parent };
+  const ids = (all: boolean) => filterImages([parent, child, lone], { all, filters: { dangling: ['true'] } }, deps).map((r) => r.id);
+  assert.deepEqual(ids(false), ['sha256:l']);
+  assert.deepEqual(ids(true), ['sha256:l', 'sha256:p']);
+});

@@ -51,7 +51,8 @@ export function filterImages(all: ImageRecord[], opts: { all: boolean; filters: 
     .filter((r) => {
       const tags = deps.tags(r.id);
       // Without -a, untagged images that are parents of others (intermediate build images) are hidden.
-      if (!opts.all && !tags.length && parents.has(r.id) && dangling === undefined) return false;
+      // dockerd: even with dangling=true, an untagged image with children shows only with -a.
+      if (!opts.all && !tags.length && parents.has(r.id)) return false;
       if (dangling === true && tags.length) return false;
       if (dangling === false && !tags.length) return false;
       if (f.label?.length && !f.label.every((l) => labelMatch((r.config.config?.Labels as Record<string, string>) ?? {}, l))) return false;
