@@ -28,10 +28,15 @@ after(async () => {
   if (!skip) await d.cleanup();
 });
 
+/** Shell line that waits (bounded by the test's waitFor) until the terminal has the client's 80x24. */
+const WAIT_SIZE = 'until [ "$(stty size 2>/dev/null)" = "24 80" ]; do sleep 0.05; done';
+
 test('wharf run -it: job control, window size and resize, ^C, exit code', { skip }, async () => {
   const s = tmux.start(...wharf(['run', '-it', '--rm', 'busybox', 'sh']));
   await tmux.waitFor(s, /\/ # $/m);
-  tmux.line(s, 'stty size; tty; sleep 30 & jobs');
+  // The client sends the size right after start (API 1.41 has no size at create), so the shell may be up
+  // before it lands, with docker as with wharf: wait for it, then look.
+  tmux.line(s, `${WAIT_SIZE}; stty size; tty; sleep 30 & jobs`);
   let screen = await tmux.waitFor(s, /\[1\]\+\s+Running\s+sleep 30/);
   assert.match(screen, /^24 80$/m);
   assert.match(screen, /^\/dev\/pts\/0$/m);
@@ -54,7 +59,7 @@ test('wharf run -it: job control, window size and resize, ^C, exit code', { skip
 test('docker run -it, detach with ^P^Q, re-attach from wharf and docker at once', { skip: skipDocker }, async () => {
   const s = tmux.start(...docker(['run', '-it', '--name', 'multi', 'busybox', 'sh']));
   await tmux.waitFor(s, /\/ # $/m);
-  tmux.line(s, 'stty size; echo first');
+  tmux.line(s, `${WAIT_SIZE}; stty size; echo first`);
   await tmux.waitFor(s, /^first$/m);
   assert.match(tmux.screen(s), /^24 80$/m);
   tmux.keys(s, ['C-p', 'C-q']);
