@@ -70,13 +70,20 @@ export class EventBus {
       const untilNs = opts.untilNs;
       if (untilNs !== undefined && untilNs <= Date.now() * 1_000_000) return;
       let timer: NodeJS.Timeout | undefined;
-      if (untilNs !== undefined) timer = setTimeout(() => wake?.(), Math.max(0, untilNs / 1_000_000 - Date.now()));
       try {
         while (!opts.signal?.aborted) {
           if (untilNs !== undefined && Date.now() * 1_000_000 >= untilNs) return;
           const ev = queue.shift();
           if (ev) { if (matches(ev, opts.filters)) yield ev; continue; }
-          await new Promise<void>((resolve) => { wake = resolve; });
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            // Armed again at each wait: a timer runs on libuv's cached loop clock and can fire a few ms before
+            // the wall clock reaches `until`; one timer armed once then left the stream open for good.
+            if (untilNs !== undefined) {
+              clearTimeout(timer);
+              timer = setTimeout(resolve, Math.max(1, Math.ceil(untilNs / 1_000_000 - Date.now()) + 1));
+            }
+          });
           wake = undefined;
         }
       } finally { if (timer) clearTimeout(timer); }
