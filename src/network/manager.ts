@@ -184,7 +184,8 @@ export class NetworkManager {
     if (mode.startsWith('container:')) return;
     const m = mode === 'default' ? 'bridge' : mode;
     const net = this.find(m);
-    if (!net) throw new NotFound(`network ${m} not found`);
+    // No such network: created anyway and refused at start, as dockerd does (kept by name: resolveNamed).
+    if (!net) return this.locked(async () => { this.state.attachments[containerId] = { [m]: { Aliases: null, IPAMConfig: null, Links: null, Name: m } }; await this.save(); });
     const att: Record<string, AttachConfig> = {};
     const given = endpoints?.[m] ?? endpoints?.[net.Id] ?? Object.values(endpoints ?? {})[0] ?? null;
     const ipam = given?.IPAMConfig && Object.values(given.IPAMConfig).some((v) => v) ? given.IPAMConfig : null;
@@ -194,6 +195,15 @@ export class NetworkManager {
     if (ipam?.IPv6Address && !isIp6Addr(ipam.IPv6Address)) throw new InvalidParameter(`invalid IPv6 address: ${ipam.IPv6Address}`);
     att[net.Id] = { Aliases: given?.Aliases?.length ? given.Aliases : null, IPAMConfig: ipam, Links: given?.Links?.length ? given.Links : null, DriverOpts: given?.DriverOpts ?? null, Name: net.Name };
     await this.locked(async () => { this.state.attachments[containerId] = att; await this.save(); });
+  }
+
+  /** An attachment recorded by name at create (no such network then) moves to the network's ID once it exists. */
+  private resolveNamed(containerId: string): void {
+    const att = this.state.attachments[containerId] ?? {};
+    for (const [key, config] of Object.entries(att)) {
+      const net = this.state.networks.some((n) => n.Id === key) ? undefined : this.find(key);
+      if (net && !att[net.Id]) { delete att[key]; att[net.Id] = { ...config, Name: net.Name }; }
+    }
   }
 
   /** The container's attachments, made explicit in the state (containers from before attachments existed). */
@@ -305,8 +315,9 @@ export class NetworkManager {
     let embeddedDns = false;
     await this.locked(async () => {
       if (this.state.sandboxes[req.containerId]) await this.teardownLocked(req.containerId);
+      this.resolveNamed(req.containerId);
       nets = this.attachmentsOf(req.containerId, req.mode).filter(({ net }) => net.Driver === 'bridge');
-      // A network removed while the container was stopped: dockerd refuses the start the same way.
+      // A network removed while the container was stopped (or missing at create): dockerd refuses the start.
       for (const [id, config] of Object.entries(this.state.attachments[req.containerId] ?? {})) {
         if (!this.state.networks.some((n) => n.Id === id)) throw new NotFound(`network ${config.Name ?? id} not found`);
       }

@@ -362,6 +362,24 @@ test('CheckDuplicate=false (docker-py\'s default): a second network of the same 
   ok(d.docker(['network', 'rm', String(first.json.Id), String(second.json.Id)]));
 });
 
+test('a network that does not exist: create succeeds, start is refused like dockerd (no pull by the docker client); it joins once the network exists', { skip: skipUnlessRoot }, () => {
+  ok(d.wharf(['create', '--name', 'nonet', '--network', 'later-net', 'busybox', 'true']));
+  let r = d.wharf(['start', 'nonet']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, 'Error response from daemon: network later-net not found\nError: failed to start containers: nonet\n');
+  assert.equal(ok(d.wharf(['ps', '-a', '--filter', 'name=nonet', '--format', '{{.Status}}'])), 'Created\n');
+  // The docker client gets the 404 at start, not at create, so it does not go looking for the image.
+  r = d.docker(['run', '--rm', '--network', 'no-such-net', 'busybox', 'true']);
+  assert.equal(r.code, 125);
+  assert.doesNotMatch(r.stderr, /Unable to find image/);
+  assert.match(r.stderr, /Error response from daemon: network no-such-net not found/);
+  ok(d.wharf(['network', 'create', 'later-net']));
+  ok(d.wharf(['start', '-a', 'nonet']));
+  assert.equal(ok(d.wharf(['inspect', '-f', '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}}', 'nonet'])), 'later-net\n');
+  ok(d.wharf(['rm', 'nonet']));
+  ok(d.wharf(['network', 'rm', 'later-net']));
+});
+
 test('the wharf CLI: network create/ls/inspect/connect/disconnect/prune like docker', { skip: skipUnlessRoot }, () => {
   const s = freeSubnet();
   const id = ok(d.wharf(['network', 'create', '--subnet', s, '--gateway', net(s, 254), '--ip-range', s.replace(/0\/24$/, '128/25'), '--label', 'k=v', 'un-cli'])).trim();
