@@ -4,6 +4,7 @@
 // requests on connection errors, 429 and 5xx.
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { SystemError, WharfError } from '../errors.js';
 import { debug } from '../sys/index.js';
@@ -46,8 +47,9 @@ function connectionError(req: HttpRequest, err: NodeJS.ErrnoException): Connecti
   const addr = `${u.hostname}:${port}`;
   let text: string;
   switch (err.code) {
-    case 'ECONNREFUSED': text = `dial tcp ${addr}: connect: connection refused`; break;
-    case 'ENOTFOUND': case 'EAI_AGAIN': text = `dial tcp: lookup ${u.hostname}: no such host`; break;
+    // Go names the address it dialled (localhost:1 is dialled as 127.0.0.1:1) and the resolver it asked.
+    case 'ECONNREFUSED': text = `dial tcp ${dialled(err) ?? addr}: connect: connection refused`; break;
+    case 'ENOTFOUND': case 'EAI_AGAIN': text = `dial tcp: lookup ${u.hostname} on ${nameserver()}: no such host`; break;
     case 'ETIMEDOUT': text = 'net/http: request canceled (Client.Timeout exceeded while awaiting headers)'; break;
     case 'ECONNRESET': text = `read tcp ${addr}: read: connection reset by peer`; break;
     case 'EPROTO': text = 'http: server gave HTTP response to HTTPS client'; break;
@@ -56,6 +58,23 @@ function connectionError(req: HttpRequest, err: NodeJS.ErrnoException): Connecti
         ? `x509: certificate signed by unknown authority (${err.message})` : err.message;
   }
   return new ConnectionError(`${where}: ${text}`, { cause: err });
+}
+
+/** The address a refused connect went to ("127.0.0.1:1", "[::1]:1"), from node's error. */
+function dialled(err: NodeJS.ErrnoException & { address?: string; port?: number }): string | undefined {
+  if (!err.address || err.port === undefined) return undefined;
+  return err.address.includes(':') ? `[${err.address}]:${err.port}` : `${err.address}:${err.port}`;
+}
+
+let resolver: string | undefined;
+/** The first nameserver of /etc/resolv.conf as Go's resolver names it in errors (127.0.0.1:53 without one). */
+function nameserver(): string {
+  if (resolver === undefined) {
+    let ns = '127.0.0.1';
+    try { ns = /^\s*nameserver\s+(\S+)/m.exec(readFileSync('/etc/resolv.conf', 'utf8'))?.[1] ?? ns; } catch { /* none */ }
+    resolver = ns.includes(':') ? `[${ns}]:53` : `${ns}:53`;
+  }
+  return resolver;
 }
 
 /** Sends one request; resolves with the response (any status). */

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestDaemon, ok, skipUnlessRoot, dockerClient } from '../../helpers/daemon.js';
 import { TestRegistry, skipUnlessRegistry } from '../../helpers/registry.js';
@@ -107,6 +107,12 @@ test('errors: unknown tag is a 404 with dockerd\'s text; a dead registry names t
   // "Error response from daemon" is how the client prints an HTTP error status (in-band errors have no prefix).
   const dead = d.wharf(['pull', '127.0.0.1:1/x:y']);
   assert.equal(dead.stderr, 'Error response from daemon: Get "http://127.0.0.1:1/v2/": dial tcp 127.0.0.1:1: connect: connection refused\n');
+  // Go's texts name the address dialled and the resolver asked (the first nameserver of resolv.conf).
+  const local = d.wharf(['pull', 'localhost:1/x:y']);
+  assert.match(local.stderr, /^Error response from daemon: Get "http:\/\/localhost:1\/v2\/": dial tcp (127\.0\.0\.1|\[::1\]):1: connect: connection refused\n$/);
+  const ns = /^\s*nameserver\s+(\S+)/m.exec(readFileSync('/etc/resolv.conf', 'utf8'))?.[1] ?? '127.0.0.1';
+  const unknown = d.wharf(['pull', 'no-such-host.invalid/x:y']);
+  assert.equal(unknown.stderr, `Error response from daemon: Get "https://no-such-host.invalid/v2/": dial tcp: lookup no-such-host.invalid on ${ns.includes(':') ? `[${ns}]` : ns}:53: no such host\n`);
   // Nothing half-written: no temp files left behind.
   assert.deepEqual(readdirSync(join(d.dataRoot, 'image/tmp')), []);
   assert.deepEqual(readdirSync(join(d.dataRoot, 'snapshots/tmp')), []);
