@@ -5,6 +5,7 @@
 import { PassThrough, Readable, pipeline } from 'node:stream';
 import { constants as zlibConstants, createGunzip, createGzip, gunzipSync } from 'node:zlib';
 import { InvalidParameter } from '../errors.js';
+import { gunzipRaw } from './gunzip-raw.js';
 import { start, which } from '../sys/index.js';
 
 /** Gzip streams at least this big go through igzip: below it, starting a process costs more than it saves. */
@@ -45,6 +46,9 @@ export async function decompress(input: Readable, opts: DecompressOptions = {}):
   if (kind === 'none') return stream;
   if (kind === 'gzip') {
     if (external && compresses(head)) return throughTool(stream, ['igzip', '-dc'], 'decompression');
+    // A big one's output is verified by its diffID: gzip's own CRC-32 need not be computed as well.
+    const raw = (opts.size ?? 0) >= EXTERNAL_GZIP_MIN ? gunzipRaw(stream, head) : undefined;
+    if (raw) return raw;
     const gunzip = createGunzip({ chunkSize: 256 << 10 });
     pipeline(stream, gunzip, () => undefined);
     return gunzip;
