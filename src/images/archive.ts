@@ -46,7 +46,6 @@ export function v1Id(rec: ImageRecord, layerIndex: number, parent: string | unde
   return `sha256:${createHash('sha256').update(goJson(m)).digest('hex')}`;
 }
 
-/** Which images and tags `docker save a b c` writes. */
 /**
  * dockerd's save names a missing image as given ("No such image: busybox", no default tag), and a missing
  * tag of a name as its reference store does ("reference does not exist").
@@ -63,6 +62,7 @@ export function getForSave(host: Host, name: string): ReturnType<Host['get']> {
   }
 }
 
+/** Which images and tags `docker save a b c` writes. */
 function selectImages(host: Host, names: string[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const n of names) {
@@ -170,7 +170,7 @@ interface Spooled {
   staged?: Promise<StagedLayer | undefined>;
   /** The file was moved into the content store (as `digest`). */
   adopted?: boolean;
-  /** A layer.tar's fdatasync (and close). */
+  /** A layer.tar's close (after its fdatasync with WHARF_SYNC_LAYERS=1). */
   synced?: Promise<void>;
 }
 type FileMap = Map<string, Spooled>;
@@ -236,7 +236,6 @@ function drained(s: PassThrough): Promise<void> {
     s.on('close', done);
   });
 }
-
 
 function resolveFile(files: FileMap, name: string, depth = 0): Spooled {
   const f = files.get(posix.normalize(name).replace(/^(\.\/)+/, ''));

@@ -6,7 +6,7 @@ import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from 'node:f
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { InvalidParameter } from '../errors.js';
-import { fsyncDir, layout, syncLayerData } from '../store/index.js';
+import { fsyncDir, layout, syncLayerData, writevAll } from '../store/index.js';
 import { native } from '../sys/index.js';
 
 const hexOf = (digest: string): string => digest.replace(/^sha256:/, '');
@@ -135,16 +135,7 @@ export class BlobTemp {
     const total = this.pending;
     this.batch = [];
     this.pending = 0;
-    if (!bufs.length) return;
-    const { bytesWritten } = await this.fh.writev(bufs);
-    if (bytesWritten < total) {
-      const rest = Buffer.concat(bufs).subarray(bytesWritten);
-      for (let off = 0; off < rest.length;) {
-        const n = (await this.fh.write(rest, off)).bytesWritten;
-        if (n <= 0) throw new Error(`short write to ${this.path}`);
-        off += n;
-      }
-    }
+    if (bufs.length) await writevAll(this.fh, bufs, total);
   }
 
   /** Writes what is gathered and closes; with `sync`, its data is made durable first (fdatasync). */

@@ -25,7 +25,7 @@ interface DirTimes { path: string; mtime: Date }
 export interface UnpackOptions {
   /**
    * Make every regular file's data durable (fdatasync, a few at a time while the unpack goes on) before
-   * resolving. Only our own files are flushed: syncfs(2) would also wait for whatever else is dirty on
+   * resolving (layers ask for it only with WHARF_SYNC_LAYERS=1: store's syncLayerData). Only our own files are flushed: syncfs(2) would also wait for whatever else is dirty on
    * the filesystem (another engine's pull), fsync of the metadata is left to the caller's final directory
    * fsync, which commits the journal with every creation before it.
    */
