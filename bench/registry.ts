@@ -4,7 +4,7 @@
 // throughput, push >= Docker's).
 //   node scripts/build.mjs && RUNS=1 node dist/bench/registry.js      (needs root and docker-registry)
 //   OPS=push,pull (default push,pull,save,load; load needs save) and ENGINES=wharf (default both) pick parts.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,7 +139,17 @@ async function main(): Promise<void> {
         const pid = pids[e.name];
         const c0 = pid ? cpuMs(pid) : 0;
         const t0 = pid && process.env.THREADS ? threadCpu(pid) : undefined;
+        // PERF=<dir>: a perf profile of the daemon during each pull (with WHARFD_NODE_ARGS=--perf-basic-prof
+        // for wharfd's JavaScript frames), read with `perf report -i <dir>/<engine>-<run>.data`.
+        const perf = pid && process.env.PERF
+          ? spawn('perf', ['record', '-q', '-g', '-p', String(pid), '-o', join(process.env.PERF, `${e.name}-${i}.data`)], { stdio: 'ignore' })
+          : undefined;
+        if (perf) await new Promise((r) => setTimeout(r, 500));
         results[e.name]!.pull!.push(time([...e.cli, 'pull', remote], e.env));
+        if (perf) {
+          perf.kill('SIGINT');
+          await new Promise((r) => perf.once('exit', r));
+        }
         if (pid) cpu[e.name]!.push(cpuMs(pid) - c0);
         if (pid && t0) {
           // THREADS=1: where the daemon's CPU went: its main thread, then the others, busiest first (worker

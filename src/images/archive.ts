@@ -105,8 +105,8 @@ export async function saveImages(host: Host, names: string[], out: Writable): Pr
           await add({ name: `${hex}/`, type: 'directory', mode: 0o755, mtime });
           await add({ name: `${hex}/VERSION`, mode: 0o644, mtime }, Buffer.from('1.0'));
           await add({ name: `${hex}/json`, mode: 0o644, mtime }, Buffer.from(goJson(v1Json(rec, i, parent, hex))));
-          const size = await host.content.size(rec.diffIds[i]!);
-          await add({ name: `${hex}/layer.tar`, mode: 0o644, mtime, size }, host.content.read(rec.diffIds[i]!));
+          const t = await host.layerTar(chainIds(rec.diffIds)[i]!, rec.diffIds[i]!);
+          await add({ name: `${hex}/layer.tar`, mode: 0o644, mtime, size: t.size }, t.stream);
         }
         layers.push(`${hex}/layer.tar`);
         parent = v1;
@@ -254,7 +254,7 @@ function resolvePath(files: FileMap, name: string): string {
 async function loadLayer(host: Host, files: FileMap, name: string, parent: string | undefined, diffId: string): Promise<LayerInfo> {
   const f = resolveFile(files, name);
   const have = host.snapshots.layer(chainId(parent, diffId));
-  if (have && await host.content.has(diffId)) return have;
+  if (have && await host.hasLayer(have.chainId, diffId)) return have;
   if (f.staged && !f.adopted && f.digest === diffId) {
     const st = await f.staged;
     f.staged = undefined;

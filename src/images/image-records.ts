@@ -10,7 +10,7 @@ import { warn } from '../sys/index.js';
 import { ContentStore } from './content-store.js';
 import { familiarString, parseReference, withDefaultTag, type Reference } from './reference.js';
 import { ReferenceStore } from './reference-store.js';
-import { commitStaged, discardStaged, stageVerified, type StagedIngest } from './verified-ingest.js';
+import { commitStaged, digestCheck, discardStaged, stageVerified, type StagedIngest } from './verified-ingest.js';
 import type { ContainerUse, DeleteItem, EventFn, ImageConfig, ImageMeta, ImageRecord, RemoveOptions } from './types.js';
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -91,12 +91,12 @@ export class ImageStoreCore {
    * once, and only completes when its sha256 is `diffId`; layers stage side by side.
    */
   stageVerifiedLayer(tar: Readable, diffId: string): Promise<StagedIngest> {
-    return stageVerified(this.content, this.snapshots, tar, diffId);
+    return stageVerified(this.snapshots, tar, diffId);
   }
 
-  /** Second step, in parent order: synced, then published as the layer over `parent`. */
+  /** Second step, in parent order: published as the layer over `parent`. */
   commitStagedLayer(parent: string | undefined, staged: StagedIngest): Promise<LayerInfo> {
-    return commitStaged(this.content, this.snapshots, parent, staged);
+    return commitStaged(this.snapshots, parent, staged);
   }
 
   discardStagedLayer(staged: StagedIngest): Promise<void> { return discardStaged(this.snapshots, staged); }
@@ -115,9 +115,22 @@ export class ImageStoreCore {
     return this.snapshots.commitStaged(parent, diffId, staged);
   }
 
-  /** True when the layer `chainId` is unpacked and its tar (by diffID) is stored: a pull can skip it. */
+  /** True when the layer `chainId` is unpacked and its tar is kept (blob or tar-split): a pull can skip it. */
   async hasLayer(chainId: string, diffId: string): Promise<boolean> {
-    return this.snapshots.hasLayer(chainId) && await this.content.has(diffId);
+    return this.snapshots.hasLayer(chainId) && (await this.content.has(diffId) || await this.snapshots.hasTarSplit(chainId));
+  }
+
+  /**
+   * The layer tar of `diffId` (the layer `chainId`): its stored blob, or else regenerated from the layer's
+   * tar-split record, checked against the diffID as it streams (the stream fails at its end otherwise).
+   */
+  async layerTar(chainId: string, diffId: string): Promise<{ size: number; stream: Readable }> {
+    if (await this.content.has(diffId)) return { size: await this.content.size(diffId), stream: this.content.read(diffId) };
+    const t = await this.snapshots.layerTar(chainId);
+    if (!t) throw new NotFound(`layer tar for ${diffId} not found`);
+    const check = digestCheck(diffId);
+    t.stream.on('error', (e) => check.destroy(e));
+    return { size: t.size, stream: t.stream.pipe(check) };
   }
 
   /** Records an image whose layers are already ingested; the config bytes are kept verbatim. */

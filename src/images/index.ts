@@ -5,7 +5,7 @@ export type { ImportOptions, CommitOptions, PruneOptions } from './image-store.j
 export type { ImageStoreOptions } from './image-records.js';
 export { ContentStore } from './content-store.js';
 export type { StagedFiles, StagedIngest } from './verified-ingest.js';
-export { stagedFromFiles, stageVerifiedAt } from './verified-ingest.js';
+export { stageVerifiedAt } from './verified-ingest.js';
 export { parseReference, normalize, familiarName, familiarString, withDefaultTag, INVALID_FORMAT } from './reference.js';
 export type { Reference } from './reference.js';
 export { applyChanges } from './changes.js';

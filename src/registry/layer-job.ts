@@ -1,6 +1,6 @@
 // A big layer's pull work on a worker thread (layer-worker.ts): the daemon's event loop only receives the
 // download and hands each chunk over (transferred, not copied, when the chunk owns its memory); hashing,
-// inflating, storing and unpacking run on the worker, so a pull's layers use every core the way dockerd's
+// inflating and unpacking run on the worker, so a pull's layers use every core the way dockerd's
 // goroutines do. Small layers stay on the event loop: a worker costs a few milliseconds to hand work to.
 // WHARF_NO_LAYER_WORKERS=1 keeps every layer in-process.
 import { existsSync } from 'node:fs';

@@ -1,6 +1,6 @@
 // The worker-thread side of a layer pull (layer-job.ts is the daemon's side): the downloaded bytes arrive
 // as transferred buffers; they are hashed against the blob's digest, inflated (igzip or zlib) and staged
-// (layer tar hashed against the diffID, stored as a temp blob and unpacked into a temp dir), all off the
+// (layer tar hashed against the diffID and unpacked into a temp dir with its tar-split record), all off the
 // daemon's event loop. As in the daemon's own path, the unpacker's input ends only after the digest
 // matched, and a blob that fails its digest is reported as such even when its archive broke first.
 import { createHash } from 'node:crypto';

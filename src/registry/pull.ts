@@ -3,7 +3,7 @@
 // are dockerd's.
 import { Transform, type PassThrough } from 'node:stream';
 import { InvalidParameter } from '../errors.js';
-import { chainIds, decompress, familiarName, familiarString, stagedFromFiles, type ImageStore, type Reference, type StagedIngest } from '../images/index.js';
+import { chainIds, decompress, familiarName, familiarString, type ImageStore, type Reference, type StagedIngest } from '../images/index.js';
 import { BlobStream } from './blob-stream.js';
 import type { DistributionMetadata } from './dist-metadata.js';
 import { errorFrom, readBody } from './http.js';
@@ -190,7 +190,7 @@ async function fetchAndStage(ctx: RegistryContext, s: RegistrySession, path: str
   });
   let unpacked: Promise<StagedIngest>;
   if (job) {
-    unpacked = job.result.then(stagedFromFiles);
+    unpacked = job.result;
   } else {
     const body = blob.body as PassThrough;
     const counter = body.pipe(new Transform({

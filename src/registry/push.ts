@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { NotFound, SystemError } from '../errors.js';
-import { compressGzip, familiarName, familiarString, parseReference, type ImageRecord, type Reference } from '../images/index.js';
+import { chainIds, compressGzip, familiarName, familiarString, parseReference, type ImageRecord, type Reference } from '../images/index.js';
 import { errorFrom } from './http.js';
 import { layerProgress, layerStatus, shortId, status, Throttle, ProgressChannel, type Message } from './progress.js';
 import { splitName, type RegistryContext } from './pull.js';
@@ -77,11 +77,12 @@ async function pushLayers(ctx: RegistryContext, s: RegistrySession, path: string
   let next = 0;
   let failure: unknown;
   const order = rec.diffIds.map((_, i) => rec.diffIds.length - 1 - i);
+  const chains = chainIds(rec.diffIds);
   order.slice(ctx.settings.maxUploads).forEach((i) => ch.push(layerStatus(ids[i]!, 'Waiting')));
   const worker = async () => {
     while (next < order.length && failure === undefined) {
       const i = order[next++]!;
-      try { out[i] = await pushLayer(ctx, s, path, rec.diffIds[i]!, ids[i]!, req, ch); } catch (err) { failure ??= err; }
+      try { out[i] = await pushLayer(ctx, s, path, rec.diffIds[i]!, chains[i]!, ids[i]!, req, ch); } catch (err) { failure ??= err; }
     }
   };
   await Promise.all(Array.from({ length: Math.min(ctx.settings.maxUploads, order.length) }, worker));
@@ -91,7 +92,7 @@ async function pushLayers(ctx: RegistryContext, s: RegistrySession, path: string
 
 const layerDesc = (digest: string, size: number): Descriptor => ({ mediaType: MT.dockerLayer, size, digest });
 
-async function pushLayer(ctx: RegistryContext, s: RegistrySession, path: string, diffId: string, id: string, req: PushRequest, ch: ProgressChannel): Promise<Descriptor> {
+async function pushLayer(ctx: RegistryContext, s: RegistrySession, path: string, diffId: string, chainId: string, id: string, req: PushRequest, ch: ProgressChannel): Promise<Descriptor> {
   const { domain } = splitName(req.ref.name);
   const known = ctx.meta.sources(diffId).filter((src) => splitName(src.repository).domain === domain);
   for (const src of known.filter((k) => k.repository === req.ref.name)) {
@@ -115,7 +116,7 @@ async function pushLayer(ctx: RegistryContext, s: RegistrySession, path: string,
       del?.resume();
     }
   }
-  const desc = await uploadLayer(ctx, s, path, diffId, id, req, ch);
+  const desc = await uploadLayer(ctx, s, path, diffId, chainId, id, req, ch);
   await ctx.meta.add(diffId, { digest: desc.digest, repository: req.ref.name, size: desc.size });
   ch.push(layerStatus(id, 'Pushed'));
   return desc;
@@ -160,10 +161,9 @@ class Counter extends Transform {
 }
 
 /** Streams the layer tar through gzip (igzip when installed) into one PATCH, then commits it with PUT ?digest=. */
-async function uploadLayer(ctx: RegistryContext, s: RegistrySession, path: string, diffId: string, id: string, req: PushRequest, ch: ProgressChannel): Promise<Descriptor> {
-  const total = await ctx.images.content.size(diffId);
-  const loc = await startUpload(s, path, req.signal);
-  const src = ctx.images.content.read(diffId);
+async function uploadLayer(ctx: RegistryContext, s: RegistrySession, path: string, diffId: string, chainId: string, id: string, req: PushRequest, ch: ProgressChannel): Promise<Descriptor> {
+  const { size: total, stream: src } = await ctx.images.layerTar(chainId, diffId);
+  const loc = await startUpload(s, path, req.signal).catch((err: unknown) => { src.destroy(); throw err; });
   const t = new Throttle();
   let read = 0;
   src.on('data', (c: Buffer) => { read += c.length; if (t.ready(read === total)) ch.push(layerProgress(id, 'Pushing', read, total)); });

@@ -4,12 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { InvalidParameter, NotFound, SystemError } from '../errors.js';
 import { KeyedMutex, fsyncDir, layout, readJson, syncLayerData, writeJsonAtomic } from '../store/index.js';
 import { native, warn } from '../sys/index.js';
 import { chainId as computeChainId, hexOf } from './digest.js';
 import { changes, diffTar, dirSize } from './diff.js';
 import type { Change, GraphDriverInfo, LayerInfo, SnapshotMounts, StagedLayer } from './types.js';
+import { TarSplitWriter, adoptTarSplit, hasTarSplit, readTarSplit } from './tar-split.js';
 import { unpackTar } from './unpack.js';
 
 interface ActiveRecord { key: string; parent: string | undefined; init?: boolean; mountedAt?: string }
@@ -83,7 +85,7 @@ export class Snapshotter {
    * InvalidParameter and leave nothing behind. With WHARF_SYNC_LAYERS=1 (store's syncLayerData) the files'
    * data is synced (fdatasync each) before this resolves; commitStaged's directory fsync commits the metadata.
    */
-  stageLayer(tar: Readable): Promise<StagedLayer> { return stageLayerDir(this.dataRoot, tar); }
+  stageLayer(tar: Readable, opts: { split?: boolean } = {}): Promise<StagedLayer> { return stageLayerDir(this.dataRoot, tar, opts); }
 
   /**
    * Publishes a staged layer as chainID(parent, diffId) (the caller verified that its tar hashes to
@@ -94,7 +96,13 @@ export class Snapshotter {
     const id = computeChainId(parent, diffId);
     return this.locks.run(`layer:${id}`, async () => {
       const have = this.layers.get(id);
-      if (have) { await this.discardStaged(staged); return have; }
+      if (have) {
+        // The same tar unpacked the same way: a layer kept without its tar (a container still used it when its
+        // image went) takes the staged record, whose references hold for either copy.
+        await adoptTarSplit(staged.dir, layout.layerDir(this.dataRoot, hexOf(id))).catch(() => undefined);
+        await this.discardStaged(staged);
+        return have;
+      }
       try {
         const info: LayerInfo = { chainId: id, diffId, parent, size: staged.size };
         await writeJsonAtomic(join(staged.dir, 'layer.json'), info);
@@ -110,6 +118,17 @@ export class Snapshotter {
   }
 
   discardStaged(staged: StagedLayer): Promise<void> { return discardStagedDir(staged); }
+
+  /** Whether the layer keeps its tar as a tar-split record (a pulled layer does; see tar-split.ts). */
+  hasTarSplit(chainId: string): Promise<boolean> {
+    return this.layers.has(chainId) ? hasTarSplit(layout.layerDir(this.dataRoot, hexOf(chainId))) : Promise.resolve(false);
+  }
+
+  /** The layer's tar regenerated from its tar-split record and files; undefined when it has no record. */
+  async layerTar(chainId: string): Promise<{ size: number; stream: Readable } | undefined> {
+    if (!this.layers.has(chainId)) return undefined;
+    return readTarSplit(layout.layerDir(this.dataRoot, hexOf(chainId)));
+  }
 
   /** The diff dirs of a chain, top-most first (overlayfs lowerdir order). */
   lowerdirs(chainId: string | undefined): string[] {
@@ -324,13 +343,21 @@ async function writeInitLayer(root: string): Promise<void> {
  * Snapshotter.stageLayer without a Snapshotter: what a layer worker thread runs (it touches only its own
  * temp dir under <dataRoot>/snapshots/tmp; the daemon's Snapshotter publishes it with commitStaged).
  */
-export async function stageLayerDir(dataRoot: string, tar: Readable): Promise<StagedLayer> {
+export async function stageLayerDir(dataRoot: string, tar: Readable, opts: { split?: boolean } = {}): Promise<StagedLayer> {
   const dir = join(layout.snapshotsTmpDir(dataRoot), randomBytes(8).toString('hex'));
+  let split: TarSplitWriter | undefined;
   try {
     await mkdir(join(dir, 'diff'), { recursive: true, mode: 0o755 });
-    await unpackTar(tar, join(dir, 'diff'), { sync: syncLayerData() });
+    if (opts.split) split = await TarSplitWriter.create(dir);
+    await unpackTar(tar, join(dir, 'diff'), { sync: syncLayerData(), split });
+    if (split) {
+      // Whatever follows the archive's end is part of the tar too; the stream ends once it was checked.
+      if (!tar.readableEnded) { tar.resume(); await finished(tar, { writable: false }); }
+      await split.finish({ sync: syncLayerData() });
+    }
     return { dir, size: await dirSize(join(dir, 'diff')) };
   } catch (err) {
+    await split?.abort();
     await rm(dir, { recursive: true, force: true });
     throw err;
   }

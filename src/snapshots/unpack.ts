@@ -12,6 +12,7 @@ import { InvalidParameter } from '../errors.js';
 import { writevAll } from '../store/index.js';
 import { native } from '../sys/index.js';
 import { cleanEntryName, resolveDir, symlinkEscapes } from './safe-path.js';
+import type { TarSplitWriter } from './tar-split.js';
 
 const WH_PREFIX = '.wh.';
 const WH_META_PREFIX = '.wh..wh.';
@@ -30,6 +31,8 @@ export interface UnpackOptions {
    * fsync, which commits the journal with every creation before it.
    */
   sync?: boolean;
+  /** Records the tar as it is unpacked (tar-split.ts): sees every byte and each file written. */
+  split?: TarSplitWriter;
 }
 
 /** Unpacks the (uncompressed) tar `input` into `dest`, which must exist. */
@@ -44,12 +47,14 @@ export async function unpackTar(input: Readable, dest: string, opts: UnpackOptio
   // It may have failed before we got here (the applier waited for a lock or a mkdir).
   if (input.errored) throw input.errored;
   if (input.destroyed && !input.readableEnded) throw new InvalidParameter('layer stream closed before its end');
+  const split = opts.split;
+  if (split) input.on('data', (c: Buffer) => split.tap(c));
   input.pipe(extract);
   const dirs: DirTimes[] = [];
   const loop = (async () => {
     for await (const entry of extract) {
       try {
-        await applyEntry(dest, entry.header, entry, dirs, syncer);
+        await applyEntry(dest, entry.header, entry, dirs, syncer, split);
       } finally {
         entry.resume();
       }
@@ -91,7 +96,7 @@ class Syncer {
   }
 }
 
-async function applyEntry(dest: string, h: tar.Header, body: AsyncIterable<unknown>, dirs: DirTimes[], syncer?: Syncer): Promise<void> {
+async function applyEntry(dest: string, h: tar.Header, body: AsyncIterable<unknown>, dirs: DirTimes[], syncer?: Syncer, split?: TarSplitWriter): Promise<void> {
   const rel = cleanEntryName(h.name);
   if (rel === '') {
     if (h.type === 'directory') await applyMeta(dest, h, dirs);
@@ -99,16 +104,18 @@ async function applyEntry(dest: string, h: tar.Header, body: AsyncIterable<unkno
   }
   const base = posix.basename(rel);
   const parent = await resolveDir(dest, posix.dirname(rel), true, h.name);
-  if (base.startsWith(WH_PREFIX)) return applyWhiteout(parent, base);
+  if (base.startsWith(WH_PREFIX)) return applyWhiteout(parent, base, split);
   const path = join(parent, base);
   const existing = await lstat(path).catch(() => undefined);
-  if (existing && !(existing.isDirectory() && h.type === 'directory')) await rm(path, { recursive: true, force: true });
+  if (existing && !(existing.isDirectory() && h.type === 'directory')) await remove(path, split);
   switch (h.type) {
     case 'directory':
       if (!existing) await mkdir(path, { mode: 0o700 });
       break;
     case 'file':
     case 'contiguous-file':
+      // tar-stream's header.byteOffset: where the contents start in the archive.
+      split?.file((h as { byteOffset?: number }).byteOffset, h.size ?? 0, path);
       await writeRegular(path, body, syncer);
       break;
     case 'symlink':
@@ -129,14 +136,20 @@ async function applyEntry(dest: string, h: tar.Header, body: AsyncIterable<unkno
   await applyMeta(path, h, dirs);
 }
 
-async function applyWhiteout(parent: string, base: string): Promise<void> {
+/** Removes what an entry replaces; what the tar-split record still refers to is moved aside instead. */
+async function remove(path: string, split?: TarSplitWriter): Promise<void> {
+  if (split && await split.displace(path)) return;
+  await rm(path, { recursive: true, force: true });
+}
+
+async function applyWhiteout(parent: string, base: string, split?: TarSplitWriter): Promise<void> {
   if (base === WH_OPAQUE) {
     native.setXattr(parent, 'trusted.overlay.opaque', 'y');
     return;
   }
   if (base.startsWith(WH_META_PREFIX)) return;
   const target = join(parent, base.slice(WH_PREFIX.length));
-  await rm(target, { recursive: true, force: true });
+  await remove(target, split);
   native.mknod(target, native.S_IFCHR, 0, 0);
 }
 

@@ -4,8 +4,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import * as tarStream from 'tar-stream';
 import { TestDaemon, ok, skipUnlessRoot, dockerClient } from '../../helpers/daemon.js';
 import { TestRegistry, skipUnlessRegistry } from '../../helpers/registry.js';
 import { busyboxTar, makeTar, uploadImage, uploadIndex, type UploadedImage } from '../../helpers/registry-upload.js';
@@ -29,7 +30,30 @@ before(async () => {
 });
 after(async () => { if (!skip) await Promise.all([d.cleanup(), reg.stop()]); });
 
-test('pull a schema 2 image: docker\'s lines, verified layers, RepoDigests, runnable', { skip }, () => {
+/**
+ * A pulled layer's tar is kept as a tar-split record, not as a blob: `save` regenerates it from the layer's
+ * files, byte for byte (each layer.tar hashes to its diffID).
+ */
+async function assertSavedFromRecords(ref: string, diffIds: string[]): Promise<void> {
+  for (const id of diffIds) assert.equal(existsSync(join(d.dataRoot, 'image/blobs/sha256', id.slice(7))), false, `no blob for ${id}`);
+  const file = join(d.dir, 'saved.tar');
+  ok(d.wharf(['save', '-o', file, ref]));
+  const ex = tarStream.extract();
+  const sums: string[] = [];
+  const done = (async () => {
+    for await (const e of ex) {
+      const h = createHash('sha256');
+      for await (const c of e) if (e.header.name.endsWith('/layer.tar')) h.update(c as Buffer);
+      if (e.header.name.endsWith('/layer.tar')) sums.push(`sha256:${h.digest('hex')}`);
+    }
+  })();
+  ex.end(readFileSync(file));
+  await done;
+  rmSync(file);
+  assert.deepEqual(sums.sort(), [...diffIds].sort());
+}
+
+test('pull a schema 2 image: docker\'s lines, verified layers, RepoDigests, runnable', { skip }, async () => {
   const ref = `${reg.host}/test/app:v1`;
   const out = ok(d.wharf(['pull', ref]));
   const [l0, l1] = app.layerDigests.map((x) => x.slice(7, 19));
@@ -53,6 +77,7 @@ test('pull a schema 2 image: docker\'s lines, verified layers, RepoDigests, runn
   assert.equal(ok(d.wharf(['images', '--format', '{{.Repository}}:{{.Tag}} {{.Digest}}', ref])), `${ref} <none>\n`);
   assert.deepEqual(inspect.RootFS.Layers, app.diffIds);
   assert.equal(ok(d.wharf(['run', '--rm', ref])), 'hello from layer two\n');
+  await assertSavedFromRecords(ref, app.diffIds);
   // Again: nothing to download.
   assert.equal(ok(d.wharf(['pull', ref])), `v1: Pulling from test/app\nDigest: ${app.manifestDigest}\nStatus: Image is up to date for ${ref}\n${ref}\n`);
   assert.equal(ok(d.wharf(['pull', '-q', ref])), `${ref}\n`);
@@ -69,6 +94,7 @@ test('a big layer (hashed, inflated and unpacked on a worker thread) arrives int
   const sums = ok(d.wharf(['run', '--rm', ref, 'sha256sum', '/random.bin', '/text.txt']));
   const hex = (b: Buffer) => createHash('sha256').update(b).digest('hex');
   assert.equal(sums, `${hex(random)}  /random.bin\n${hex(text)}  /text.txt\n`);
+  await assertSavedFromRecords(ref, big.diffIds);
   ok(d.wharf(['rmi', ref]));
 });
 

@@ -3,7 +3,10 @@
 // wharf pulls (and pulling what wharf pushes) with identical digests and image IDs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { TestDaemon, ok, skipUnlessRoot, dockerClient } from '../../helpers/daemon.js';
 import { TestRegistry, skipUnlessRegistry } from '../../helpers/registry.js';
@@ -51,6 +54,26 @@ test('push, rmi, pull, run: the round trip keeps the image ID', { skip }, async 
   ok(d.wharf(['pull', ref]));
   assert.equal(ok(d.wharf(['image', 'inspect', '-f', '{{.Id}} {{json .RepoDigests}}', ref])).trim(), `${bbId} ["${reg.host}/round/bb@${m[1]}"]`);
   assert.equal(ok(d.wharf(['run', '--rm', ref, 'echo', 'round trip'])), 'round trip\n');
+});
+
+test('a pulled image (its layer tar kept as a tar-split record) pushes to another registry byte for byte', { skip }, async () => {
+  const ref = `${reg.host}/round/bb:1`; // pulled by the round trip above
+  const diffId = JSON.parse(ok(d.wharf(['image', 'inspect', ref])))[0].RootFS.Layers[0] as string;
+  assert.equal(existsSync(join(d.dataRoot, 'image/blobs/sha256', diffId.slice(7))), false, 'a pull stores no layer blob');
+  const other = new TestRegistry();
+  await other.start();
+  try {
+    const to = `${other.host}/copy/bb:1`;
+    ok(d.wharf(['tag', ref, to]));
+    assert.match(ok(d.wharf(['push', to])), /: Pushed\n/);
+    const manifest = JSON.parse((await other.get('/v2/copy/bb/manifests/1', { Accept: 'application/vnd.docker.distribution.manifest.v2+json' })).body.toString());
+    assert.equal(manifest.config.digest, bbId);
+    const blob = (await other.get(`/v2/copy/bb/blobs/${manifest.layers[0].digest}`)).body;
+    assert.equal(`sha256:${createHash('sha256').update(gunzipSync(blob)).digest('hex')}`, diffId);
+    ok(d.wharf(['rmi', to]));
+  } finally {
+    await other.stop();
+  }
 });
 
 test('another repository on the same registry gets the layer by cross-repository mount', { skip }, () => {
