@@ -3,7 +3,24 @@
 // the raw JSON into stand-ins for the typed value: objects become Go structs (printed "{no 0}", a missing
 // field fails), except the ones that are Go maps (labels, ports, options...); a null slice or map prints as
 // Go's nil slice "[]" or nil map "map[]" and still encodes as null in {{json}}.
-import { GO_TYPE } from './format/index.js';
+import { GO_STRINGER, GO_TYPE } from './format/index.js';
+
+/** time.Time fields (image Metadata.LastTagTime, a network's Created, health probe times): printed by Time.String. */
+const TIME_PATH = /^(Metadata\.LastTagTime|State\.Health\.Log\[\d+\]\.(Start|End))$/;
+
+/** Go's Time.String() of an RFC 3339 timestamp as the JSON decoder leaves it (UTC for a "Z" zone). */
+export function goTimeUtcString(rfc3339: string): string {
+  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(\.\d+)?Z$/.exec(rfc3339);
+  if (!m) return rfc3339;
+  const frac = (m[3] ?? '').replace(/\.?0+$/, '');
+  return `${m[1]} ${m[2]}${frac} +0000 UTC`;
+}
+
+function goTime(s: string): object {
+  const t = { [GO_TYPE]: 'time.Time', [GO_STRINGER]: () => goTimeUtcString(s) };
+  Object.defineProperty(t, 'toJSON', { value: () => s, enumerable: false });
+  return t;
+}
 
 /** Keys whose object is a Go map (data keys), wherever they appear. */
 const MAP_KEY = /(^|\.)(Labels|Networks|Ports|PortBindings|ExposedPorts|Volumes|Options|DriverOpts|Data|Sysctls|Tmpfs|StorageOpt|Containers|Status|LogConfig\.Config|Annotations|Peers)$/;
@@ -59,8 +76,12 @@ function fields(o: Record<string, unknown>, path: string): Array<[string, unknow
   return out;
 }
 
+let isNetwork = false;
+
 /** `typeName`: the Go type the top level stands for, as errors name it ("types.Volume"). */
 export function goView(v: unknown, typeName = 'struct'): unknown {
+  // A network's Created is a time.Time; a container's and an image's are strings.
+  isNetwork = v !== null && typeof v === 'object' && 'IPAM' in v && 'Created' in v;
   const top = view(v, '');
   if (top !== null && typeof top === 'object' && GO_TYPE in top) (top as Record<symbol, unknown>)[GO_TYPE] = typeName;
   return top;
@@ -76,6 +97,7 @@ function view(v: unknown, path: string, inMapOf?: string): unknown {
     return null;
   }
   if (Array.isArray(v)) return v.map((x, i) => view(x, `${path}[${i}]`));
+  if (typeof v === 'string' && (TIME_PATH.test(path) || (path === 'Created' && isNetwork))) return goTime(v);
   if (typeof v !== 'object') return v;
   const o = v as Record<string, unknown>;
   if (MAP_KEY.test(path)) {

@@ -292,7 +292,7 @@ async function tagLoaded(host: Host, id: string, tags: string[], loaded: string[
     loaded.push(`Loaded image: ${familiarString(ref)}`);
   }
   if (tags.length === 0) loaded.push(`Loaded image ID: ${id}`);
-  host.emit('load', id, { name: tags[0] ?? id });
+  host.emit('load', id, { name: id }); // dockerd names the image ID, not a tag
 }
 
 interface Descriptor { mediaType?: string; digest: string; annotations?: Record<string, string>; platform?: { os?: string; architecture?: string } }

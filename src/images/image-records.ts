@@ -8,6 +8,7 @@ import { Snapshotter, chainIds, decompress, type LayerInfo, type StagedLayer } f
 import { layout, readJson, writeJsonAtomic } from '../store/index.js';
 import { warn } from '../sys/index.js';
 import { ContentStore } from './content-store.js';
+import { nowRfc3339Nano } from './go-json.js';
 import { familiarString, parseReference, withDefaultTag, type Reference } from './reference.js';
 import { ReferenceStore } from './reference-store.js';
 import { commitStaged, digestCheck, discardStaged, stageVerified, type StagedIngest } from './verified-ingest.js';
@@ -179,13 +180,20 @@ export class ImageStoreCore {
   /** The parent chainID a container snapshot is prepared on. */
   layerChain(imageId: string): string | undefined { return this.get(imageId).chainId; }
 
-  /** Points `ref` at `id`; returns the image ID it used to point at (Docker's load prints a rename notice). */
-  async setReference(ref: Reference, id: string): Promise<string | undefined> {
+  /**
+   * Points `ref` at `id`; returns the image ID it used to point at (Docker's load prints a rename notice).
+   * Only a tag (docker tag, import, commit, build: dockerd's TagImageWithReference) stamps LastTagTime and logs
+   * a `tag` event; pull, load and push add their references silently, so a pulled or loaded image shows
+   * LastTagTime "0001-01-01T00:00:00Z" as on dockerd.
+   */
+  async setReference(ref: Reference, id: string, opts: { tagged?: boolean } = {}): Promise<string | undefined> {
     const old = await this.refs.set(ref, id);
-    const rec = this.images.get(id)!;
-    rec.meta = { ...rec.meta, lastTagTime: new Date().toISOString() };
-    await writeJsonAtomic(layout.imageMetaPath(this.dataRoot, id.slice(7)), rec.meta);
-    this.onEvent('tag', id, { name: familiarString(ref) });
+    if (opts.tagged) {
+      const rec = this.images.get(id)!;
+      rec.meta = { ...rec.meta, lastTagTime: nowRfc3339Nano() };
+      await writeJsonAtomic(layout.imageMetaPath(this.dataRoot, id.slice(7)), rec.meta);
+      this.onEvent('tag', id, { name: familiarString(ref) });
+    }
     return old !== id ? old : undefined;
   }
 
@@ -193,7 +201,7 @@ export class ImageStoreCore {
   async tag(source: string, repo: string, tag?: string): Promise<void> {
     const rec = this.get(source);
     const ref = withDefaultTag(parseReference(tag ? `${repo}:${tag}` : repo));
-    await this.setReference(ref, rec.id);
+    await this.setReference(ref, rec.id, { tagged: true });
   }
 
   /** DELETE /images/{name}: Docker's ImageDelete (daemon/images/image_delete.go). */

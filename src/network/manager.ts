@@ -17,7 +17,8 @@ import { isPredefined, listFilter, pruneFilter, type Filters } from './network-f
 import { EmbeddedDns } from './dns/embedded.js';
 import type { AttachConfig, ContainerRef, CreateRequest, EndpointEntry, EndpointRecord, NetworkEvent, NetworkOptions, NetworkRecord, PortBinding, SandboxInfo, SandboxRecord, SandboxRequest, State } from './types.js';
 
-const nowCreated = () => new Date().toISOString().replace('Z', '000000Z');
+/** time.Now() in RFC 3339 with nanoseconds, as dockerd stamps a network's Created. */
+const nowCreated = () => new Date().toISOString().replace('Z', `${String(process.hrtime.bigint() % 1_000_000n).padStart(6, '0')}Z`);
 const newId = () => randomBytes(32).toString('hex');
 
 export class NetworkManager {

@@ -3,5 +3,5 @@ export { compileTemplate, renderTemplate, TemplateParseError, TemplateExecError,
 export { TabWriter, DOCKER_TABLE, type TabWriterOptions } from './tabwriter.js';
 export { formatTable, prepareFormat } from './table.js';
 export { humanSize, humanSizeWithPrecision, bytesSize, humanDuration } from './units.js';
-export { GO_TYPE } from './values.js';
-export { goJson } from './json.js';
+export { GO_STRINGER, GO_TYPE } from './values.js';
+export { goJson, GO_MARSHALER } from './json.js';

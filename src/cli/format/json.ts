@@ -2,14 +2,21 @@
 // trailing newline trimmed, errors swallowed so an unsupported value renders as "").
 import { isStruct } from './values.js';
 
+/**
+ * Marks a formatter context whose toJSON stands for docker/cli's MarshalJSON: that one calls json.Marshal,
+ * which escapes <, > and & as \u003c, \u003e, \u0026 whatever the outer encoder's SetEscapeHTML(false) says
+ * (`docker ps --format '{{json .}}'` prints "echo hi \u003e /x").
+ */
+export const GO_MARSHALER = Symbol.for('wharf.format.goMarshaler');
+
 export function goJson(v: unknown): string {
-  try { return encode(v); } catch { return ''; }
+  try { return encode(v, false); } catch { return ''; }
 }
 
-function encode(v: unknown): string {
+function encode(v: unknown, html: boolean): string {
   if (v === undefined || v === null) return 'null';
   switch (typeof v) {
-    case 'string': return goJsonString(v);
+    case 'string': return goJsonString(v, html);
     case 'boolean': return String(v);
     case 'bigint': return v.toString();
     case 'number':
@@ -20,24 +27,25 @@ function encode(v: unknown): string {
     default: break;
   }
   const o = v as { toJSON?: () => unknown };
-  if (v instanceof Date) return goJsonString(v.toISOString());
-  if (typeof o.toJSON === 'function') return encode(o.toJSON());
-  if (Array.isArray(v) || ArrayBuffer.isView(v)) return `[${Array.from(v as ArrayLike<unknown>, encode).join(',')}]`;
+  if (v instanceof Date) return goJsonString(v.toISOString(), html);
+  if (typeof o.toJSON === 'function') return encode(o.toJSON(), html || GO_MARSHALER in o);
+  if (Array.isArray(v) || ArrayBuffer.isView(v)) return `[${Array.from(v as ArrayLike<unknown>, (x) => encode(x, html)).join(',')}]`;
   // Go sorts map keys; plain objects keep their order because they arrive from Docker's own JSON, where
   // struct fields are in declaration order and maps are already sorted.
   const entries = v instanceof Map
     ? [...v.entries()].map(([k, x]) => [String(k), x] as [string, unknown]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     : Object.entries(v as object);
   const parts = entries.filter(([, x]) => typeof x !== 'function' && !(x === undefined && isStruct(v as object)));
-  return `{${parts.map(([k, x]) => `${goJsonString(k)}:${encode(x)}`).join(',')}}`;
+  return `{${parts.map(([k, x]) => `${goJsonString(k, html)}:${encode(x, html)}`).join(',')}}`;
 }
 
-/** encoding/json's string escaping with escapeHTML off (go1.19: \b and \f as \u0008, \u000c). */
-export function goJsonString(s: string): string {
+/** encoding/json's string escaping, escapeHTML off unless `html` (go1.19: \b and \f as \u0008, \u000c). */
+export function goJsonString(s: string, html = false): string {
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
     if (ch === '"') out += '\\"';
+    else if (html && (ch === '<' || ch === '>' || ch === '&')) out += `\\u00${c.toString(16)}`;
     else if (ch === '\\') out += '\\\\';
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';

@@ -6,6 +6,8 @@
 
 /** Put `[GO_TYPE]: '*formatter.ContainerContext'` on an object to make it behave as that Go struct. */
 export const GO_TYPE = Symbol.for('wharf.format.goType');
+/** A method under this key is the value's Go String() (a fmt.Stringer, as time.Time is): %v prints what it returns. */
+export const GO_STRINGER = Symbol.for('wharf.format.goStringer');
 
 export type Kind = 'invalid' | 'nil' | 'string' | 'int' | 'float' | 'bool' | 'slice' | 'map' | 'struct' | 'func' | 'other';
 
@@ -99,6 +101,7 @@ export function formatValue(v: unknown, top = true): string {
     }
     case 'struct':
       if (v instanceof Date) return v.toISOString();
+      if (typeof (v as Record<symbol, unknown>)[GO_STRINGER] === 'function') return ((v as Record<symbol, () => string>)[GO_STRINGER])();
       return `{${mapEntries(v).map(([, x]) => formatValue(x, false)).join(' ')}}`;
     default: return String(v);
   }

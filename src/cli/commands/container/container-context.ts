@@ -1,6 +1,6 @@
 // formatter.ContainerContext: the fields `ps --format` templates see, computed as docker 20.10 does.
 import type { ContainerSummary, Port } from '../../../client/index.js';
-import { GO_TYPE, humanDuration, humanSizeWithPrecision } from '../../format/index.js';
+import { GO_MARSHALER, GO_TYPE, humanDuration, humanSizeWithPrecision } from '../../format/index.js';
 import { goQuote } from '../../../units/index.js';
 import { ellipsis, goTimeString, joinHostPort, truncateId } from '../../go-text.js';
 import { familiarName, parseRef } from '../../image-ref.js';
@@ -58,6 +58,7 @@ export function displayablePorts(input: Port[]): string {
 }
 
 export class ContainerContext {
+  readonly [GO_MARSHALER] = true;
   /** Templates name docker's type in their errors ("... in type *formatter.ContainerContext"). */
   readonly [GO_TYPE] = '*formatter.ContainerContext';
 

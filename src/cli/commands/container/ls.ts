@@ -3,6 +3,7 @@ import type { Command, Ctx } from '../../command.js';
 import type { FlagValues } from '../../flags.js';
 import { FILTER_FLAG, filtersOf } from '../../filter-opt.js';
 import { compileTemplate } from '../../format/index.js';
+import { rawContainerFormat } from '../../raw-formats.js';
 import { writeTable } from '../../table-output.js';
 import { CONTAINER_HEADERS, ContainerContext, DEFAULT_PS_FORMAT } from './container-context.js';
 
@@ -12,6 +13,7 @@ function psFormat(format: string | undefined, quiet: boolean, size: boolean): st
     if (quiet) return '{{.ID}}';
     return size ? `${DEFAULT_PS_FORMAT}\t{{.Size}}` : DEFAULT_PS_FORMAT;
   }
+  if (format === 'raw') return rawContainerFormat(quiet, size);
   return format;
 }
 

@@ -1,13 +1,19 @@
 // docker history, after formatter.HistoryContext.
 import type { ImageHistoryItem } from '../../../client/index.js';
-import { humanDuration, humanSizeWithPrecision } from '../../format/index.js';
+import { GO_MARSHALER, humanDuration, humanSizeWithPrecision } from '../../format/index.js';
 import type { Command, Ctx } from '../../command.js';
 import type { FlagValues } from '../../flags.js';
 import { ellipsis, goRfc3339, truncateId } from '../../go-text.js';
 import { writeTable } from '../../table-output.js';
 
 class HistoryContext {
+  readonly [GO_MARSHALER] = true;
   constructor(private readonly h: ImageHistoryItem, private readonly trunc: boolean, private readonly human: boolean, private readonly now: number) {}
+  /** formatter's MarshalJSON: every field method, keys sorted, for {{json .}}. */
+  toJSON(): Record<string, string> {
+    const keys = ['Comment', 'CreatedAt', 'CreatedBy', 'CreatedSince', 'ID', 'Size'] as const;
+    return Object.fromEntries(keys.map((k) => [k, this[k]]));
+  }
   get ID(): string { return this.trunc ? truncateId(this.h.Id) : this.h.Id; }
   get CreatedSince(): string { return this.human ? `${humanDuration(this.now - this.h.Created * 1000)} ago` : goRfc3339(this.h.Created); }
   get CreatedAt(): string { return goRfc3339(this.h.Created); }

@@ -1,16 +1,18 @@
 // docker images / image ls, after formatter.ImageContext and imageFormatTaggedAndDigest.
 import type { ImageSummary } from '../../../client/index.js';
-import { humanDuration, humanSizeWithPrecision } from '../../format/index.js';
+import { GO_MARSHALER, humanDuration, humanSizeWithPrecision } from '../../format/index.js';
 import type { Command, Ctx } from '../../command.js';
 import type { FlagValues } from '../../flags.js';
 import { FILTER_FLAG, filtersOf } from '../../filter-opt.js';
 import { goTimeString, truncateId } from '../../go-text.js';
 import { familiarName, parseRef } from '../../image-ref.js';
+import { rawImageFormat } from '../../raw-formats.js';
 import { writeTable } from '../../table-output.js';
 
 export const HEADERS = { ID: 'IMAGE ID', Repository: 'REPOSITORY', Tag: 'TAG', Digest: 'DIGEST', CreatedSince: 'CREATED', CreatedAt: 'CREATED AT', Size: 'SIZE', Containers: 'CONTAINERS', VirtualSize: 'VIRTUAL SIZE', SharedSize: 'SHARED SIZE', UniqueSize: 'UNIQUE SIZE' };
 
 export class ImageContext {
+  readonly [GO_MARSHALER] = true;
   constructor(private readonly i: ImageSummary, readonly Repository: string, readonly Tag: string, readonly Digest: string, private readonly trunc: boolean, private readonly now: number) {}
   /** formatter's MarshalJSON: every field method, keys sorted, for {{json .}}. */
   toJSON(): Record<string, string> {
@@ -69,6 +71,7 @@ function imageFormat(format: string | undefined, quiet: boolean, digest: boolean
     if (quiet) return '{{.ID}}';
     return digest ? 'table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}' : 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}';
   }
+  if (format === 'raw') return rawImageFormat(quiet, digest);
   return format;
 }
 

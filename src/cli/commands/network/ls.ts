@@ -3,6 +3,7 @@ import type { NetworkSummary } from '../../../client/index.js';
 import type { Command, Ctx } from '../../command.js';
 import type { FlagValues } from '../../flags.js';
 import { FILTER_FLAG, filtersOf } from '../../filter-opt.js';
+import { GO_MARSHALER } from '../../format/index.js';
 import { goTimeStringNano, truncateId } from '../../go-text.js';
 import { naturalCompare } from '../../prune.js';
 import { writeTable } from '../../table-output.js';
@@ -10,6 +11,7 @@ import { writeTable } from '../../table-output.js';
 const HEADERS = { ID: 'NETWORK ID', Name: 'NAME', Driver: 'DRIVER', Scope: 'SCOPE', IPv6: 'IPV6', Internal: 'INTERNAL', Labels: 'LABELS', CreatedAt: 'CREATED AT' };
 
 class NetworkContext {
+  readonly [GO_MARSHALER] = true;
   constructor(private readonly n: NetworkSummary, private readonly trunc: boolean) {}
   toJSON(): Record<string, string> {
     const keys = ['CreatedAt', 'Driver', 'ID', 'IPv6', 'Internal', 'Labels', 'Name', 'Scope'] as const;
@@ -32,7 +34,7 @@ function formatOf(flags: FlagValues): string {
   const format = (flags.format as string | undefined) || 'table';
   const quiet = flags.quiet === true;
   if (format === 'table') return quiet ? '{{.ID}}' : 'table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}';
-  if (format === 'raw') return quiet ? 'network_id: {{.ID}}\n' : 'network_id: {{.ID}}\nname: {{.Name}}\ndriver: {{.Driver}}\nscope: {{.Scope}}\n';
+  if (format === 'raw') return quiet ? 'network_id: {{.ID}}' : 'network_id: {{.ID}}\nname: {{.Name}}\ndriver: {{.Driver}}\nscope: {{.Scope}}\n';
   return format;
 }
 

@@ -1,13 +1,14 @@
 // docker system df -v: formatter.DiskUsageContext's verboseWriteTable, four sections with their own tables.
-import type { ContainerSummary, ImageSummary } from '../../../client/index.js';
-import { humanSizeWithPrecision } from '../../format/index.js';
+import type { ContainerSummary, ImageSummary, VolumeSummary } from '../../../client/index.js';
+import { compileTemplate, GO_TYPE, humanSizeWithPrecision, prepareFormat } from '../../format/index.js';
 import type { Ctx } from '../../command.js';
 import { writeTable } from '../../table-output.js';
 import { CONTAINER_HEADERS, ContainerContext } from '../container/container-context.js';
 import { HEADERS as IMAGE_HEADERS, ImageContext } from '../image/ls.js';
 import { parseRef, familiarName } from '../../image-ref.js';
+import { VolumeContext } from '../volume/ls.js';
 
-interface Volume { Name: string; UsageData?: { Size: number; RefCount: number } | null }
+type Volume = VolumeSummary;
 
 export interface DiskUsage {
   Images?: ImageSummary[] | null;
@@ -21,18 +22,39 @@ const CONTAINERS = 'table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.LocalVolumes}}\t
 const VOLUMES = 'table {{.Name}}\t{{.Links}}\t{{.Size}}';
 const BUILD_CACHE = 'table {{.ID}}\t{{.CacheType}}\t{{.Size}}\t{{.CreatedSince}}\t{{.LastUsedSince}}\t{{.UsageCount}}\t{{.Shared}}';
 
-/** Only an image's first tag is shown; an untagged (or dangling) one is <none> <none>. */
-function imageRow(i: ImageSummary, now: number): ImageContext {
+/** Only an image's first tag is shown; an untagged (or dangling) one is <none> <none>; no digest. */
+function imageRow(i: ImageSummary, trunc: boolean, now: number): ImageContext {
   let repo = '<none>', tag = '<none>';
   const first = (i.RepoTags ?? []).find((t) => t !== '<none>:<none>');
   if (first) { try { const r = parseRef(first); if (r.tag) { repo = familiarName(r.name); tag = r.tag; } } catch { /* skipped as docker does */ } }
-  return new ImageContext(i, repo, tag, '<none>', true, now);
+  return new ImageContext(i, repo, tag, '', trunc, now);
+}
+
+/**
+ * DiskUsageContext.verboseWrite with a format other than "table": the template runs ONCE over the four lists
+ * (a *formatter.diskUsageContext, full IDs unless the format starts with "table"), and nothing is added after
+ * it, not even a newline; only a parse error gets
+ * the "template parsing error: " prefix.
+ */
+export function writeVerboseTemplate(ctx: Ctx, format: string, du: DiskUsage): void {
+  const now = Date.now();
+  const { table: trunc, text } = prepareFormat(format);
+  const duc = {
+    [GO_TYPE]: '*formatter.diskUsageContext',
+    Images: (du.Images ?? []).map((i) => imageRow(i, trunc, now)),
+    Containers: (du.Containers ?? []).map((c) => new ContainerContext({ ...c, SizeRootFs: 0 }, trunc, now)),
+    Volumes: (du.Volumes ?? []).map((v) => new VolumeContext(v)),
+    BuildCache: [] as unknown[],
+  };
+  let tmpl;
+  try { tmpl = compileTemplate(text); } catch (err) { throw new Error(`template parsing error: ${(err as Error).message}`); }
+  ctx.io.out(tmpl.execute(duc));
 }
 
 export function writeVerbose(ctx: Ctx, du: DiskUsage): void {
   const now = Date.now();
   ctx.io.out('Images space usage:\n\n');
-  writeTable(ctx, IMAGES, (du.Images ?? []).map((i) => imageRow(i, now)), { ...IMAGE_HEADERS, VirtualSize: 'SIZE' });
+  writeTable(ctx, IMAGES, (du.Images ?? []).map((i) => imageRow(i, true, now)), { ...IMAGE_HEADERS, VirtualSize: 'SIZE' });
   ctx.io.out('\nContainers space usage:\n\n');
   // "Don't display the virtual size": the size column is the writable layer's alone.
   writeTable(ctx, CONTAINERS, (du.Containers ?? []).map((c) => new ContainerContext({ ...c, SizeRootFs: 0 }, true, now)), CONTAINER_HEADERS);

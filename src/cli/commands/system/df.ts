@@ -1,9 +1,10 @@
 // docker system df: the summary table of formatter/disk_usage.go (-v lists the images and containers).
-import { humanSize } from '../../format/index.js';
+import { GO_MARSHALER, GO_TYPE, humanSize } from '../../format/index.js';
 import type { Command, Ctx } from '../../command.js';
 import type { FlagValues } from '../../flags.js';
 import { writeTable } from '../../table-output.js';
-import { writeVerbose, type DiskUsage } from './df-verbose.js';
+import { rawDiskUsageFormat } from '../../raw-formats.js';
+import { writeVerbose, writeVerboseTemplate, type DiskUsage } from './df-verbose.js';
 
 interface Du {
   LayersSize?: number;
@@ -34,7 +35,12 @@ export function dfRows(du: Du): Array<Record<string, string>> {
   const inUse = bc.filter((b) => b.InUse && !b.Shared).reduce((a, b) => a + b.Size, 0);
   const builder = du.BuilderSize ?? 0;
   // formatter's MarshalJSON sorts the keys ({{json .}}).
-  const sorted = (r: Record<string, string>) => Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]!]));
+  // Each row is a Go struct of its own type (a field it lacks is a template error) with a MarshalJSON.
+  const types = ['*formatter.diskUsageImagesContext', '*formatter.diskUsageContainersContext', '*formatter.diskUsageVolumesContext', '*formatter.diskUsageBuilderContext'];
+  const sorted = (r: Record<string, string>, i: number) => {
+    const fields = Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]!]));
+    return Object.assign(Object.create({ toJSON: () => fields }) as object, { [GO_TYPE]: types[i], [GO_MARSHALER]: true }, fields);
+  };
   return [
     { Type: 'Images', TotalCount: String(images.length), Active: String(images.filter((i) => i.Containers > 0).length), Size: humanSize(total), Reclaimable: withPercent(total - used, total) },
     { Type: 'Containers', TotalCount: String(containers.length), Active: String(containers.filter((c) => active(c.State)).length), Size: humanSize(cSize), Reclaimable: withPercent(cRecl, cSize) },
@@ -46,8 +52,13 @@ export function dfRows(du: Du): Array<Record<string, string>> {
 async function run(ctx: Ctx, flags: FlagValues): Promise<number> {
   const client = await ctx.client();
   const du = await client.df() as Du;
-  if (flags.verbose === true && !flags.format) { writeVerbose(ctx, du as DiskUsage); return 0; }
-  const format = (flags.format as string | undefined) || 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}';
+  const given = (flags.format as string | undefined) || 'table';
+  if (flags.verbose === true) {
+    if (given === 'table') writeVerbose(ctx, du as DiskUsage);
+    else writeVerboseTemplate(ctx, given === 'raw' ? rawDiskUsageFormat(true) : given, du as DiskUsage);
+    return 0;
+  }
+  const format = given === 'table' ? 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}' : given === 'raw' ? rawDiskUsageFormat(false) : given;
   writeTable(ctx, format, dfRows(du), { Type: 'TYPE', TotalCount: 'TOTAL', Active: 'ACTIVE', Size: 'SIZE', Reclaimable: 'RECLAIMABLE' });
   return 0;
 }

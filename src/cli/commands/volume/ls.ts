@@ -1,13 +1,16 @@
 // docker volume ls, after formatter.VolumeContext (rows sorted by name in natural order like docker's cli).
 import type { VolumeSummary } from '../../../client/index.js';
 import type { Command, Ctx } from '../../command.js';
+import { GO_MARSHALER, humanSize } from '../../format/index.js';
 import type { FlagValues } from '../../flags.js';
 import { FILTER_FLAG, filtersOf } from '../../filter-opt.js';
+import { rawVolumeFormat } from '../../raw-formats.js';
 import { writeTable } from '../../table-output.js';
 
 const HEADERS = { Name: 'VOLUME NAME', Driver: 'DRIVER', Scope: 'SCOPE', Mountpoint: 'MOUNTPOINT', Labels: 'LABELS', Links: 'LINKS', Size: 'SIZE' };
 
-class VolumeContext {
+export class VolumeContext {
+  readonly [GO_MARSHALER] = true;
   constructor(private readonly v: VolumeSummary) {}
   toJSON(): Record<string, string> {
     const keys = ['Driver', 'Labels', 'Links', 'Mountpoint', 'Name', 'Scope', 'Size'] as const;
@@ -21,7 +24,8 @@ class VolumeContext {
   /** Label "name" (a method in docker's template: {{.Label "k"}}). */
   Label(name: string): string { return this.v.Labels?.[name] ?? ''; }
   get Links(): string { return this.v.UsageData ? String(this.v.UsageData.RefCount) : 'N/A'; }
-  get Size(): string { return this.v.UsageData && this.v.UsageData.Size >= 0 ? String(this.v.UsageData.Size) : 'N/A'; }
+  // volumeContext.Size: units.HumanSize of whatever UsageData holds (-1, "not computed", prints as "-1B").
+  get Size(): string { return this.v.UsageData ? humanSize(this.v.UsageData.Size) : 'N/A'; }
 }
 
 /** sortorder.NaturalLess: digit runs compare by value. */
@@ -51,8 +55,9 @@ async function run(ctx: Ctx, flags: FlagValues): Promise<number> {
   const list = await client.volumeList(filtersOf(flags));
   const vols = [...(list.Volumes ?? [])].sort((a, b) => (naturalLess(a.Name, b.Name) ? -1 : naturalLess(b.Name, a.Name) ? 1 : 0));
   let format = flags.format as string | undefined;
+  // NewVolumeFormat: -q only changes the table and raw formats; a custom template wins.
   if (!format || format === 'table') format = flags.quiet === true ? '{{.Name}}' : 'table {{.Driver}}\t{{.Name}}';
-  else if (flags.quiet === true && !format.startsWith('table')) format = '{{.Name}}';
+  else if (format === 'raw') format = rawVolumeFormat(flags.quiet === true);
   writeTable(ctx, format, vols.map((v) => new VolumeContext(v)), HEADERS);
   return 0;
 }
