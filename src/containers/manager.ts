@@ -373,9 +373,19 @@ export class ContainerManager {
     // dockerd's kill with SIGKILL returns once the container is down (at most 10 s), so an inspect right after
     // it sees Running false and the exit code; other signals return at once.
     const exited = sig === 'SIGKILL' ? this.wait(rec.Id, 'not-running') : undefined;
-    await this.deps.runtime.kill(rec.Id, sig);
-    this.emit(rec, 'kill', { signal: String(signalNumber(sig)) });
+    await this.killLogged(rec, sig);
     if (exited) await Promise.race([exited, sleep(10_000)]);
+  }
+
+  /**
+   * Signals the container and logs "kill" under its lock, as dockerd does: the exit's "die" (also logged
+   * under the lock) can only follow it, however fast the process dies.
+   */
+  private killLogged(rec: ContainerRecord, sig: string): Promise<void> {
+    return this.locks.run(rec.Id, async () => {
+      await this.deps.runtime.kill(rec.Id, sig);
+      this.emit(rec, 'kill', { signal: String(signalNumber(sig)) });
+    });
   }
 
   async stop(ref: string, timeout?: number): Promise<void> {
@@ -387,14 +397,10 @@ export class ContainerManager {
     await this.markManualStop(rec, signal);
     if (rec.State.Status === 'restarting') { await exited; this.emit(rec, 'stop'); return; }
     if (rec.State.Status === 'paused') await this.deps.runtime.resume(rec.Id).catch(() => undefined);
-    if (t !== 0) {
-      await this.deps.runtime.kill(rec.Id, signal).catch(() => undefined);
-      this.emit(rec, 'kill', { signal: String(signalNumber(signal)) });
-    }
+    if (t !== 0) await this.killLogged(rec, signal).catch(() => undefined);
     const done = t < 0 ? await exited.then(() => true) : await Promise.race([exited.then(() => true), sleep(t * 1000).then(() => false)]);
     if (!done) {
-      await this.deps.runtime.kill(rec.Id, 'SIGKILL').catch(() => undefined);
-      this.emit(rec, 'kill', { signal: '9' });
+      await this.killLogged(rec, 'SIGKILL').catch(() => undefined);
       await exited;
     }
     this.emit(rec, 'stop');

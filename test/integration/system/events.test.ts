@@ -81,9 +81,13 @@ test('run --rm and stop of an auto-remove container: dockerd 20.10\'s order, net
   const runId = ok(d.docker(['run', '-d', '--rm', 'evorder', 'sleep', '30'])).trim();
   ok(d.docker(['stop', '-t', '1', runId]));
   ok(d.docker(['run', '--rm', '--name', 'ev-order', 'evorder', 'true']));
-  await new Promise((r) => setTimeout(r, 300));
-  const lines = ok(d.wharf(['events', '--since', since, '--until', now(), '--format', '{{.Type}}:{{.Action}}:{{.Actor.ID}}:{{index .Actor.Attributes "container"}}']))
-    .split('\n').filter(Boolean);
+  // The --rm removals finish after the clients return: wait for both (a fixed pause failed under load).
+  let lines: string[] = [];
+  for (const t0 = Date.now(); Date.now() - t0 < 15_000; await new Promise((r) => setTimeout(r, 200))) {
+    lines = ok(d.wharf(['events', '--since', since, '--until', now(), '--format', '{{.Type}}:{{.Action}}:{{.Actor.ID}}:{{index .Actor.Attributes "container"}}']))
+      .split('\n').filter(Boolean);
+    if (lines.filter((l) => l.startsWith('container:destroy:')).length >= 2) break;
+  }
   const of = (id: string) => lines.filter((l) => l.includes(id)).map((l) => l.split(':').slice(0, 2).join(':'));
   // As dockerd 20.10 emits them (checked with the real dockerd): the exit, then the sandbox's release, then
   // what waited for the exit (stop), then the removal.
