@@ -49,26 +49,37 @@ interface PoolWorker { w: Worker; jobs: Map<number, (m: ToDaemon | Error) => voi
 const pool: PoolWorker[] = [];
 let nextId = 1;
 
+/**
+ * Starts workers for `layers` big layers about to be pulled (while the config is fetched and the layers
+ * checked), so that the first pull does not wait for them; workers already there count.
+ */
+export function warmLayerWorkers(layers: number): void {
+  if (!layerWorkersAvailable()) return;
+  const idle = pool.filter((p) => p.jobs.size === 0).length;
+  for (let n = Math.min(layers - idle, POOL_SIZE - pool.length); n > 0; n--) spawnWorker();
+}
+
 /** The least busy worker; a new one while the pool is not full and every worker has work. */
 function pickWorker(): PoolWorker {
   const free = pool.find((p) => p.jobs.size === 0);
   if (free) return free;
-  if (pool.length < POOL_SIZE) {
-    const p: PoolWorker = { w: new Worker(workerFile), jobs: new Map() };
-    p.w.unref();
-    p.w.on('message', (m: ToDaemon) => p.jobs.get(m.id)?.(m));
-    // A worker that dies fails its jobs (their temp dirs are swept at the next start) and leaves the pool.
-    const fail = (err: Error) => {
-      const i = pool.indexOf(p);
-      if (i >= 0) pool.splice(i, 1);
-      for (const deliver of [...p.jobs.values()]) deliver(err);
-    };
-    p.w.on('error', (err) => fail(new SystemError(`layer worker failed: ${err.message}`, { cause: err })));
-    p.w.on('exit', (code) => fail(new SystemError(`layer worker exited with status ${code}`)));
-    pool.push(p);
-    return p;
-  }
-  return pool.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
+  return pool.length < POOL_SIZE ? spawnWorker() : pool.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
+}
+
+function spawnWorker(): PoolWorker {
+  const p: PoolWorker = { w: new Worker(workerFile), jobs: new Map() };
+  p.w.unref();
+  p.w.on('message', (m: ToDaemon) => p.jobs.get(m.id)?.(m));
+  // A worker that dies fails its jobs (their temp dirs are swept at the next start) and leaves the pool.
+  const fail = (err: Error) => {
+    const i = pool.indexOf(p);
+    if (i >= 0) pool.splice(i, 1);
+    for (const deliver of [...p.jobs.values()]) deliver(err);
+  };
+  p.w.on('error', (err) => fail(new SystemError(`layer worker failed: ${err.message}`, { cause: err })));
+  p.w.on('exit', (code) => fail(new SystemError(`layer worker exited with status ${code}`)));
+  pool.push(p);
+  return p;
 }
 
 export interface LayerJob {

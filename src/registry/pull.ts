@@ -7,7 +7,7 @@ import { chainIds, decompress, familiarName, familiarString, type ImageStore, ty
 import { BlobStream } from './blob-stream.js';
 import type { DistributionMetadata } from './dist-metadata.js';
 import { errorFrom, readBody } from './http.js';
-import { layerWorkersAvailable, startLayerJob, WORKER_MIN_SIZE } from './layer-job.js';
+import { layerWorkersAvailable, startLayerJob, warmLayerWorkers, WORKER_MIN_SIZE } from './layer-job.js';
 import type { RegistryHosts } from './hosts.js';
 import { fetchConfig, fetchManifest, pullError, type FetchedManifest } from './manifest.js';
 import { hostPlatform } from './platform.js';
@@ -100,6 +100,7 @@ async function pullOne(ctx: RegistryContext, sessions: RegistrySession[], req: P
 
 async function pullLayersAndConfig(ctx: RegistryContext, s: RegistrySession, path: string, f: FetchedManifest, req: PullRequest, ch: ProgressChannel): Promise<void> {
   const layers = f.manifest.layers;
+  warmLayerWorkers(layers.filter((l) => l.size >= WORKER_MIN_SIZE).length);
   const configBytes = await fetchConfig(s, path, f.manifest.config, req.signal);
   const config = JSON.parse(configBytes.toString('utf8')) as { os?: string; architecture?: string; variant?: string; rootfs?: { diff_ids?: string[] } };
   const diffIds = config.rootfs?.diff_ids ?? [];
