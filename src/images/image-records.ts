@@ -131,6 +131,7 @@ export class ImageStoreCore {
     if (!t) throw new NotFound(`layer tar for ${diffId} not found`);
     const check = digestCheck(diffId);
     t.stream.on('error', (e) => check.destroy(e));
+    check.on('close', () => t.stream.destroy()); // a consumer that stops early releases the open files
     return { size: t.size, stream: t.stream.pipe(check) };
   }
 
