@@ -27,16 +27,35 @@ const STREAM_BY_BYTE: Record<number, 'stdout' | 'stderr'> = { 2: 'stdout', 3: 's
 interface PipeHandleCtor { new (type: number): { open(fd: number): number } }
 
 /**
- * Wraps a connected socket fd in a net.Socket. libuv's type guess rejects SEQPACKET sockets, so the fd is
- * opened as a libuv pipe handle directly: reads and writes go through epoll (no thread-pool thread is held per
- * attachment) and each read() returns exactly one packet.
+ * Wraps a connected SEQPACKET socket fd in a net.Socket. libuv's type guess rejects SEQPACKET sockets, so the
+ * fd is opened as a libuv pipe handle directly: reads and writes go through epoll (no thread-pool thread is
+ * held per attachment) and each read() returns exactly one packet.
+ *
+ * libuv reads such a handle as a byte stream, and a byte stream read that comes back short while the peer
+ * has hung up means "nothing left" to it: it reports the end right there. A packet socket returns one packet
+ * per read, always short, so when the peer (conmon) has written several packets and closed before we read
+ * (a busy daemon, an exec that prints and exits at once), libuv reads the first one and reports the end with
+ * the others still queued. So at the end the rest of the queue is read here, through a duplicate of the fd
+ * (libuv closes its own), and delivered as data before the 'end' listeners run.
  */
-function socketFromFd(fd: number): Socket {
+export function socketFromFd(fd: number): Socket {
   const binding = (process as unknown as { binding(name: string): { Pipe: PipeHandleCtor; constants: { SOCKET: number } } }).binding('pipe_wrap');
   const handle = new binding.Pipe(binding.constants.SOCKET);
+  let tail: number;
+  try { tail = native.dupCloexec(fd); } catch (err) { closeSync(fd); throw err; }
   const rc = handle.open(fd);
-  if (rc !== 0) { closeSync(fd); throw new SystemError(`attach: cannot open socket fd (${rc})`); }
-  return new Socket({ handle, readable: true, writable: true } as unknown as ConstructorParameters<typeof Socket>[0]);
+  if (rc !== 0) { closeSync(fd); closeSync(tail); throw new SystemError(`attach: cannot open socket fd (${rc})`); }
+  const sock = new Socket({ handle, readable: true, writable: true } as unknown as ConstructorParameters<typeof Socket>[0]);
+  let open = true;
+  const closeTail = (): void => { if (open) { open = false; closeSync(tail); } };
+  sock.prependOnceListener('end', () => {
+    try {
+      for (let p = native.recvPacket(tail); p; p = native.recvPacket(tail)) sock.emit('data', p);
+    } catch { /* the socket failed: what was read is all there is */ }
+    closeTail();
+  });
+  sock.once('close', closeTail);
+  return sock;
 }
 
 /** Connects to <bundleDir>/attach via /proc/self/fd, so a long bundle path never hits the 108-byte limit. */
@@ -50,10 +69,12 @@ export function connectAttach(bundleDir: string): Socket {
 }
 
 /**
- * `logPath`: the container's log. conmon drops attach packets it cannot send at once (a unix SEQPACKET peer
- * queues only net.unix.max_dgram_qlen packets, 10 by default, and a busy daemon reads late), but it always
- * writes the log first. So when conmon ends the stream (the container exited), whatever the log holds beyond
- * what came over the socket since we connected is delivered from the log, in the log's order.
+ * `logPath`: the container's log, a second line of defence. conmon writes the log first and then every
+ * attach socket it has accepted so far, so output written before conmon's main loop took our connection
+ * reaches the log only. When conmon ends the stream (the container exited), whatever the log holds beyond
+ * what came over the socket since we connected is delivered from the log, in the log's order. (Trailing
+ * output lost under load used to be blamed on conmon dropping packets; it was libuv ending the read early,
+ * see socketFromFd. conmon's accepted socket blocks when our queue is full, it does not drop.)
  */
 export function attachTo(bundleDir: string, logPath?: string): AttachHandle {
   const logStart = logPath ? logOffset(logPath) : undefined;

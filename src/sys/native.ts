@@ -8,7 +8,7 @@ const require = createRequire(import.meta.url);
 type Fn = (...args: unknown[]) => number;
 interface Libc {
   mknod: Fn; syncFileRange: Fn; lsetxattr: Fn; lgetxattr: Fn; llistxattr: Fn; mount: Fn; umount2: Fn;
-  socket: Fn; connect: Fn; errnoLocation: () => unknown; strerror: (n: number) => string; decodeInt: (p: unknown) => number;
+  socket: Fn; connect: Fn; socketpair: Fn; recv: Fn; fcntl: Fn; errnoLocation: () => unknown; strerror: (n: number) => string; decodeInt: (p: unknown) => number;
   /** umount2 on one of koffi's worker threads; errno is the one that call set. */
   umount2Async: (target: string, flags: number) => Promise<{ rc: number; errno: number }>;
 }
@@ -31,6 +31,9 @@ function load(): Libc {
     umount2,
     socket: lib.func('int socket(int domain, int type, int protocol)'),
     connect: lib.func('int connect(int fd, const sockaddr_un *addr, uint32_t len)'),
+    socketpair: lib.func('int socketpair(int domain, int type, int protocol, _Out_ void *sv)'),
+    recv: lib.func('intptr_t recv(int fd, _Out_ void *buf, size_t len, int flags)'),
+    fcntl: lib.func('int fcntl(int fd, int cmd, ...)'),
     errnoLocation: lib.func('int *__errno_location(void)'),
     strerror: lib.func('const char *strerror(int errnum)'),
     decodeInt: (p: unknown) => koffi.decode(p, 'int') as number,
@@ -51,7 +54,7 @@ export class NativeError extends SystemError {
   }
 }
 
-const ERRNO_CODES: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 13: 'EACCES', 16: 'EBUSY', 17: 'EEXIST', 22: 'EINVAL', 61: 'ENODATA', 95: 'EOPNOTSUPP', 111: 'ECONNREFUSED' };
+const ERRNO_CODES: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 4: 'EINTR', 11: 'EAGAIN', 13: 'EACCES', 16: 'EBUSY', 17: 'EEXIST', 22: 'EINVAL', 61: 'ENODATA', 95: 'EOPNOTSUPP', 111: 'ECONNREFUSED' };
 
 function check(op: string, path: string, rc: number): number {
   if (rc >= 0) return rc;
@@ -162,4 +165,38 @@ export function connectSeqpacket(path: string): number {
     throw new NativeError('connect', path, errno, l.strerror(errno));
   }
   return fd;
+}
+
+/** A connected pair of SOCK_SEQPACKET unix sockets (close-on-exec); tests stand one end in for conmon. */
+export function socketpairSeqpacket(): [number, number] {
+  const sv = Buffer.alloc(8);
+  check('socketpair', 'AF_UNIX', load().socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv));
+  return [sv.readInt32LE(0), sv.readInt32LE(4)];
+}
+
+const F_DUPFD_CLOEXEC = 1030;
+
+/** A close-on-exec duplicate of `fd` (same open socket, its own descriptor number). */
+export function dupCloexec(fd: number): number {
+  return check('fcntl', `fd ${fd}`, load().fcntl(fd, F_DUPFD_CLOEXEC, 'int', 0));
+}
+
+const MSG_DONTWAIT = 0x40;
+
+/**
+ * One packet from a SEQPACKET socket without blocking: the packet, null at the end of the stream (the peer
+ * closed and nothing is queued), or undefined when nothing is queued yet.
+ */
+export function recvPacket(fd: number, maxBytes = 65536): Buffer | null | undefined {
+  const l = load();
+  const buf = Buffer.allocUnsafe(maxBytes);
+  for (;;) {
+    const n = Number(l.recv(fd, buf, maxBytes, MSG_DONTWAIT));
+    if (n > 0) return Buffer.from(buf.subarray(0, n)); // a copy: the caller keeps packets, not 64 KiB each
+    if (n === 0) return null;
+    const errno = l.decodeInt(l.errnoLocation());
+    if (errno === 4) continue;
+    if (errno === 11) return undefined;
+    throw new NativeError('recv', `fd ${fd}`, errno, l.strerror(errno));
+  }
 }
