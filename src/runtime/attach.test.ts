@@ -33,3 +33,16 @@ test('socketFromFd: packets arriving while reading, then the hang-up', async () 
   assert.deepEqual(got, ['one', 'n0', 'n1', 'n2', 'n3', 'n4']);
   sock.destroy();
 });
+
+test('socketFromFd: a peer that exits with our input unread (a reset) still delivers what it queued', async () => {
+  const [ours, peer] = native.socketpairSeqpacket();
+  writeSync(ours, 'stdin the process never read');
+  for (const p of ['p1', 'p2', 'p3']) writeSync(peer, p);
+  closeSync(peer);
+  const sock = socketFromFd(ours);
+  const got: string[] = [];
+  sock.on('data', (p: Buffer) => got.push(p.toString('latin1')));
+  sock.on('error', () => undefined);
+  await new Promise<void>((resolve) => sock.once('close', () => resolve()));
+  assert.deepEqual(got, ['p1', 'p2', 'p3']);
+});

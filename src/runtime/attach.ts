@@ -48,12 +48,17 @@ export function socketFromFd(fd: number): Socket {
   const sock = new Socket({ handle, readable: true, writable: true } as unknown as ConstructorParameters<typeof Socket>[0]);
   let open = true;
   const closeTail = (): void => { if (open) { open = false; closeSync(tail); } };
-  sock.prependOnceListener('end', () => {
+  const drainTail = (): void => {
+    if (!open) return;
     try {
       for (let p = native.recvPacket(tail); p; p = native.recvPacket(tail)) sock.emit('data', p);
     } catch { /* the socket failed: what was read is all there is */ }
     closeTail();
-  });
+  };
+  sock.prependOnceListener('end', drainTail);
+  // A peer that exits with some of our stdin unread resets the connection, and the kernel reports that
+  // before the packets it had queued: they are still there to read after the error.
+  sock.prependListener('error', (err: NodeJS.ErrnoException) => { if (err.code === 'ECONNRESET') drainTail(); });
   sock.once('close', closeTail);
   return sock;
 }
