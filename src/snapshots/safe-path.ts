@@ -2,7 +2,7 @@
 // (chrootarchive) so an absolute symlink points at the image's own root; we get the same semantics by
 // resolving every parent component ourselves with lstat: absolute symlink targets restart at the root, and
 // any `..` that would climb above the root is refused as a breakout.
-import { lstat, mkdir, readlink } from 'node:fs/promises';
+import { lstatSync, mkdirSync, readlinkSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { InvalidParameter } from '../errors.js';
 
@@ -29,7 +29,7 @@ export function symlinkEscapes(rel: string, target: string): boolean {
  * Resolves the directory `relDir` under `root`, following symlinks inside the root only; missing components
  * are created 0755 when `create` (Docker's MkdirAll of parents). Returns a real directory path under root.
  */
-export async function resolveDir(root: string, relDir: string, create: boolean, entry = relDir): Promise<string> {
+export function resolveDir(root: string, relDir: string, create: boolean, entry = relDir): string {
   const todo = relDir.split('/').filter((c) => c !== '' && c !== '.');
   const done: string[] = [];
   let links = 0;
@@ -41,13 +41,13 @@ export async function resolveDir(root: string, relDir: string, create: boolean, 
       continue;
     }
     const p = join(root, ...done, c);
-    const st = await lstat(p).catch((err: NodeJS.ErrnoException) => { if (err.code === 'ENOENT') return undefined; throw err; });
+    const st = lstatSync(p, { throwIfNoEntry: false });
     if (!st) {
       if (!create) throw new InvalidParameter(`invalid tar entry "${entry}": no such directory "${[...done, c].join('/')}"`);
-      await mkdir(p, { mode: 0o755 });
+      mkdirSync(p, { mode: 0o755 });
     } else if (st.isSymbolicLink()) {
       if (++links > MAX_LINKS) throw new InvalidParameter(`invalid tar entry "${entry}": too many levels of symbolic links`);
-      const target = await readlink(p);
+      const target = readlinkSync(p);
       if (target.startsWith('/')) done.length = 0;
       todo.unshift(...target.split('/').filter((x) => x !== '' && x !== '.'));
       continue;

@@ -2,6 +2,7 @@
 // target, and the directory is fsynced, so after `kill -9` (or power loss) a reader sees the old file or the
 // new one, never a torn one. Temp names carry TEMP_MARK so startup sweeps can find leftovers.
 import { randomBytes } from 'node:crypto';
+import { writeSync, writevSync } from 'node:fs';
 import { open, readFile, readdir, rename, rm, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -95,6 +96,19 @@ export async function writevAll(fh: FileHandle, bufs: Uint8Array[], total: numbe
       const n = (await fh.write(rest, off)).bytesWritten;
       if (n <= 0) throw new Error('short write');
       off += n;
+    }
+  }
+}
+
+/** writevAll on a plain fd, synchronously (the unpacker's small-syscall path: no thread-pool round trip). */
+export function writevAllSync(fd: number, bufs: Uint8Array[], total: number): void {
+  const n = writevSync(fd, bufs);
+  if (n < total) {
+    const rest = Buffer.concat(bufs).subarray(n);
+    for (let off = 0; off < rest.length;) {
+      const k = writeSync(fd, rest, off);
+      if (k <= 0) throw new Error('short write');
+      off += k;
     }
   }
 }
