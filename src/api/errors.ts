@@ -2,6 +2,7 @@
 // pick a status for a failure themselves: they throw a WharfError and the server writes it through here.
 import type { ServerResponse } from 'node:http';
 import { WharfError, type ErrorKind } from '../errors.js';
+import { goStringify } from './go-stringify.js';
 import { error as logError } from '../sys/index.js';
 
 const STATUS: Record<ErrorKind, number> = {
@@ -49,7 +50,7 @@ export function writeError(res: ServerResponse, err: unknown, where: string): vo
     res.end();
     return;
   }
-  const body = JSON.stringify({ message: messageOf(err) }) + '\n';
+  const body = goStringify({ message: messageOf(err) }) + '\n';
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }

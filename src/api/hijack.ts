@@ -6,6 +6,7 @@ import { STATUS_CODES } from 'node:http';
 import { PassThrough, type Duplex } from 'node:stream';
 import { messageOf, statusOf, logUnclassified } from './errors.js';
 import type { Attachment } from './backend.js';
+import { goStringify } from './go-stringify.js';
 import { pumpOutput, writeAll } from './response.js';
 import { CLOSE_NORMAL, encodeFrame, handshakeReply, OP, readFrames } from './websocket.js';
 
@@ -68,7 +69,7 @@ export class Hijack {
   reply(status: number, body?: object): void {
     if (this.taken) return;
     this.taken = true;
-    const text = body === undefined ? '' : JSON.stringify(body) + '\n';
+    const text = body === undefined ? '' : goStringify(body) + '\n';
     const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`];
     for (const [k, v] of Object.entries(this.baseHeaders)) lines.push(`${k}: ${v}`);
     if (body !== undefined) lines.push('Content-Type: application/json');

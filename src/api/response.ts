@@ -4,9 +4,10 @@ import type { ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
 import type { StreamChunk } from './backend.js';
 import { progressError } from './errors.js';
+import { goStringify } from './go-stringify.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body) + '\n';
+  const text = goStringify(body) + '\n';
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }
@@ -74,13 +75,13 @@ export async function streamJsonLines(res: ServerResponse, items: AsyncIterable<
       const next = await it.next(); // before the first message, a throw propagates: the caller answers with a status
       if (!res.headersSent) startJsonStream(res);
       if (next.done) break;
-      await writeAll(res, JSON.stringify(next.value) + opts.newline);
+      await writeAll(res, goStringify(next.value) + opts.newline);
     }
   } catch (err) {
     if (!res.headersSent) throw err;
     await it.return?.().catch(() => undefined);
     if (res.destroyed) return; // the client went away: nothing to tell it
-    if (opts.newline === '\r\n') res.write(JSON.stringify(progressError(err, opts.where)) + opts.newline);
+    if (opts.newline === '\r\n') res.write(goStringify(progressError(err, opts.where)) + opts.newline);
     else progressError(err, opts.where); // events and stats have no in-band error shape: log it and end
   }
   res.end();

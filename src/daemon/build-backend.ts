@@ -51,6 +51,33 @@ export function buildOptions(q: Record<string, string[]>): BuildOptions {
   };
 }
 
+/**
+ * A RUN's output in the chunks dockerd would have read: its pipes from containerd sit behind a FIFO, so the
+ * separate writes a process makes in one go ("/bin/sh: ", "x: not found", "\n" from busybox) reach the
+ * build stream as one message, and one colour-wrapped stderr line. Chunks of one stream are merged until
+ * the other stream writes or 15 ms pass.
+ */
+function coalesced(emit: (stream: 'stdout' | 'stderr', data: Buffer) => void) {
+  let stream: 'stdout' | 'stderr' | undefined;
+  let chunks: Buffer[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (stream && chunks.length) emit(stream, Buffer.concat(chunks));
+    chunks = [];
+  };
+  return {
+    push(s: 'stdout' | 'stderr', data: Buffer) {
+      if (s !== stream) flush();
+      stream = s;
+      chunks.push(data);
+      timer ??= setTimeout(flush, 15);
+    },
+    flush,
+  };
+}
+
 async function runContainer(containers: ContainerManager, o: RunOptions): Promise<RunResult> {
   const body = { ...o.config, AttachStdout: true, AttachStderr: true, HostConfig: { NetworkMode: o.networkMode, ExtraHosts: o.extraHosts?.length ? o.extraHosts : null } };
   const { Id: id } = await containers.create(undefined, body);
@@ -58,7 +85,11 @@ async function runContainer(containers: ContainerManager, o: RunOptions): Promis
   try {
     const att = await containers.attach(id, { stdin: false, stdout: true, stderr: true, logs: false, stream: true });
     o.onStart(id);
-    const drained = (async () => { for await (const c of att.output) o.onOutput(c.stream, c.data); })();
+    const drained = (async () => {
+      const out = coalesced(o.onOutput);
+      for await (const c of att.output) out.push(c.stream, c.data);
+      out.flush();
+    })();
     const waited = containers.wait(id, 'next-exit');
     await containers.start(id);
     const res = await waited;

@@ -3,6 +3,7 @@
 import { InvalidParameter, NotFound, isNotFound } from '../../errors.js';
 import type { ArchiveStat, LogsOptions, WaitCondition } from '../backend.js';
 import { route, type ApiRequest, type Route } from '../router.js';
+import { goStringify } from '../go-stringify.js';
 import { pumpOutput, sendEmpty, sendJson, streamJsonLines } from '../response.js';
 import { logUnclassified } from '../errors.js';
 import { pipeline } from 'node:stream/promises';
@@ -67,7 +68,7 @@ async function wait(r: ApiRequest): Promise<void> {
     r.res.destroy();
     return;
   }
-  r.res.end(JSON.stringify({ Error: result.Error ?? null, StatusCode: result.StatusCode }) + '\n');
+  r.res.end(goStringify({ Error: result.Error ?? null, StatusCode: result.StatusCode }) + '\n');
 }
 
 function statHeader(stat: ArchiveStat): string {

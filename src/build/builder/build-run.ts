@@ -36,8 +36,15 @@ export interface Plan {
 export function planBuild(ctx: BuildContext, opts: BuildOptions): Plan {
   let parsed;
   let instructions: T.Instruction[];
+  // dockerd's readAndParseDockerfile: an empty file, then the line parser's errors named after the file.
+  if (ctx.dockerfileText === '') throw new InvalidParameter(`the Dockerfile (${ctx.dockerfileName}) cannot be empty`);
   try {
     parsed = parseDockerfile(ctx.dockerfileText, { filename: ctx.dockerfileName });
+  } catch (err) {
+    const detail = (err as { detail?: string }).detail ?? (err as Error).message;
+    throw new InvalidParameter(`failed to parse ${ctx.dockerfileName}: ${detail.replace(/ \(did you mean [^)]*\?\)$/, '')}`, { cause: err });
+  }
+  try {
     instructions = instructionsFromAst(parsed.ast);
     // --label: one LABEL step per label, sorted, values taken literally (dockerd 20.10's processLabels).
     for (const k of Object.keys(opts.labels).sort()) {
@@ -106,7 +113,7 @@ export class BuildRun implements StepHost {
     this.ctxFs = new ContextFS(ctx.index);
   }
 
-  out(text: string): void { if (!this.opts.quiet) this.send({ stream: text }); }
+  out(text: string): void { this.send({ stream: text }); }
 
   /** A message from the stage running in this async context (buffered until the stages before it are done). */
   private send(m: Json): void {
@@ -174,7 +181,6 @@ export class BuildRun implements StepHost {
       await this.ports.images.tag(id, familiarString(ref));
       this.out(`Successfully tagged ${familiarString(ref)}\n`);
     }
-    if (this.opts.quiet) this.emit({ stream: `${id}\n` });
     return id;
   }
 
@@ -229,7 +235,7 @@ export class BuildRun implements StepHost {
     let img = this.opts.pull ? undefined : find();
     if (!img) {
       if (!this.ports.pull) throw new InvalidParameter(`No such image: ${name}`);
-      await this.ports.pull(name, (m) => { if (!this.opts.quiet) this.send(m); }, this.signal);
+      await this.ports.pull(name, (m) => this.send(m), this.signal);
       img = find();
       if (!img) throw new InvalidParameter(`No such image: ${name}`);
     }

@@ -45,10 +45,14 @@ export class Builder {
       throw err;
     }
     const q = new Messages();
-    const run = new BuildRun(this.ports, this.cache, ctx, opts, plan, (m) => q.push(m), signal);
+    // dockerd's postBuild with q=1: the whole output goes to a buffer; success sends only the image ID,
+    // a failure sends the buffer and then the error (the docker CLI prints both to stderr).
+    const quietBuf: Json[] = [];
+    const run = new BuildRun(this.ports, this.cache, ctx, opts, plan, (m) => (opts.quiet ? quietBuf.push(m) : q.push(m)), signal);
     void run.run().then(
-      () => undefined,
+      (id) => { if (opts.quiet) q.push({ stream: `${id}\n` }); },
       (err: Error) => {
+        for (const m of quietBuf) q.push(m);
         const code = err instanceof BuildStepError ? err.code : undefined;
         q.push({ errorDetail: code !== undefined ? { code, message: err.message } : { message: err.message }, error: err.message });
       },

@@ -48,15 +48,17 @@ export async function resolveSources(fs: SrcFS, root: string, patterns: string[]
       for (const rel of matched) out.push(await source(fs, rel, cmd));
       continue;
     }
-    out.push(await source(fs, clean, cmd, pat));
+    // A stage's or image's file (COPY --from) is named as dockerd resolved it: "stat etc/x: file does not exist".
+    out.push(await source(fs, clean, cmd, pat, root !== ''));
   }
   if (out.length === 0) throw cmdErr(cmd, 'no source files were specified');
   return out;
 }
 
-async function source(fs: SrcFS, rel: string, cmd: string, orig = rel): Promise<Source> {
+async function source(fs: SrcFS, rel: string, cmd: string, orig = rel, fromImage = false): Promise<Source> {
   const key = await fs.resolve(rel, true);
   const st = await fs.lstat(key);
+  if (!st && fromImage) throw cmdErr(cmd, `stat ${rel}: file does not exist`);
   if (!st) throw cmdErr(cmd, `file not found in build context or excluded by .dockerignore: stat ${orig}: file does not exist`);
   const hash = st.kind === 'dir' ? `dir:${await fs.hashDir(key)}` : `file:${await fs.hashFile(key)}`;
   const archive = cmd === 'ADD' && st.kind === 'file' && (await isArchive(fs.readStream(key)));

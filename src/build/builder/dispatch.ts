@@ -19,6 +19,11 @@ export class BuildStepError extends InvalidParameter {
   constructor(message: string, readonly code: number) { super(message); }
 }
 
+/** dockerd 20.10's classic builder parses RUN --mount and COPY/ADD --chmod but refuses to run them. */
+function requiresBuildKit(flag: string): InvalidParameter {
+  return new InvalidParameter(`the --${flag} option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled`);
+}
+
 export class StageState {
   runConfig: Json = {};
   author = '';
@@ -161,8 +166,12 @@ export class Dispatcher {
         return this.nop(st, `ENTRYPOINT ${goQuoteList(ep)}`);
       }
       case 'workdir': return this.workdir(st, ins);
-      case 'run': return this.run(st, ins);
-      case 'copy': case 'add': return this.host.copy(st, ins, this);
+      case 'run':
+        if (ins.mounts.length > 0) throw requiresBuildKit('mount');
+        return this.run(st, ins);
+      case 'copy': case 'add':
+        if (ins.chmod !== undefined && ins.chmod !== '') throw requiresBuildKit('chmod');
+        return this.host.copy(st, ins, this);
       case 'from': throw new InvalidParameter('FROM inside a stage');
     }
   }

@@ -20,13 +20,13 @@ export function splitStages(instructions: Instruction[]): { metaArgs: ArgInstruc
     }
     const cur = stages[stages.length - 1];
     if (!cur) {
-      if (ins.kind !== 'arg') throw new InvalidParameter('failed to parse Dockerfile: no build stage in current context');
+      if (ins.kind !== 'arg') throw new InvalidParameter('no build stage in current context');
       metaArgs.push(ins);
       continue;
     }
     cur.commands.push(ins);
   }
-  if (stages.length === 0) throw new InvalidParameter('failed to parse Dockerfile: no build stage in current context');
+  if (stages.length === 0) throw new InvalidParameter('no build stage in current context');
   return { metaArgs, stages };
 }
 

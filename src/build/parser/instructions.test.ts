@@ -27,30 +27,32 @@ test('unknown instruction names the line and suggests', () => {
 });
 
 test('RUN/CMD/ENTRYPOINT shell and exec forms, RUN flags and heredocs', () => {
-  const [run, cmd, ep] = parse('RUN --mount=type=cache,target=/c --network=none <<EOF\necho hi\nEOF\nCMD ["a", "b"]\nENTRYPOINT echo  x') as [
+  const [run, cmd, ep] = parse('RUN --mount=type=cache,target=/c <<EOF\necho hi\nEOF\nCMD ["a", "b"]\nENTRYPOINT echo  x') as [
     Extract<Instruction, { kind: 'run' }>, Extract<Instruction, { kind: 'cmd' }>, Extract<Instruction, { kind: 'entrypoint' }>];
   assert.deepEqual(run.command, ['<<EOF']);
   assert.equal(run.prependShell, true);
   assert.deepEqual(run.mounts, ['type=cache,target=/c']);
-  assert.equal(run.network, 'none');
   assert.equal(run.heredocs[0]!.content, 'echo hi\n');
   assert.deepEqual([cmd.command, cmd.prependShell], [['a', 'b'], false]);
   assert.deepEqual(ep.command, ['echo  x']);
-  fails('RUN --mnt=x true', 'dockerfile parse error on line 1: unknown flag: --mnt (did you mean mount?)');
-  fails('RUN --network true', 'dockerfile parse error on line 1: missing a value on flag: --network');
+  // Docker 20.10's BFlags wording; its RUN knows --mount only.
+  fails('RUN --mnt=x true', 'dockerfile parse error on line 1: Unknown flag: mnt');
+  fails('RUN --network=none true', 'dockerfile parse error on line 1: Unknown flag: network');
+  fails('RUN --mount true', 'dockerfile parse error on line 1: Missing a value on flag: mount');
 });
 
 test('COPY/ADD: flags, heredoc sources, destination checks', () => {
-  const copy = first('COPY --from=b --chown=1:1 --link --exclude=*.md --exclude=x a <<-EOT /dst/\n\tbody\n\tEOT\n') as
+  const copy = first('COPY --from=b --chown=1:1 --chmod=644 a <<-EOT /dst/\n\tbody\n\tEOT\n') as
     Extract<Instruction, { kind: 'copy' }>;
-  assert.deepEqual([copy.from, copy.chown, copy.link, copy.exclude, copy.sources, copy.dest],
-    ['b', '1:1', true, ['*.md', 'x'], ['a'], '/dst/']);
+  assert.deepEqual([copy.from, copy.chown, copy.chmod, copy.sources, copy.dest], ['b', '1:1', '644', ['a'], '/dst/']);
   assert.deepEqual(copy.contents, [{ path: 'EOT', data: 'body\n', expand: true }]);
-  const add = first('ADD --checksum=sha256:00 --keep-git-dir=false https://x/y.tgz /') as Extract<Instruction, { kind: 'add' }>;
-  assert.deepEqual([add.checksum, add.keepGitDir, add.unpack], ['sha256:00', false, undefined]);
+  const add = first('ADD --chown=1 https://x/y.tgz /') as Extract<Instruction, { kind: 'add' }>;
+  assert.deepEqual([add.chown, add.sources], ['1', ['https://x/y.tgz']]);
   fails('COPY a', 'dockerfile parse error on line 1: COPY requires at least two arguments, but only one was provided. Destination could not be determined');
-  fails('COPY --link=maybe a b', 'dockerfile parse error on line 1: expecting boolean value for flag --link, not: maybe');
-  fails('COPY --from=a --from=b a b', 'dockerfile parse error on line 1: duplicate flag specified: --from');
+  fails('COPY --link a b', 'dockerfile parse error on line 1: Unknown flag: link');
+  fails('ADD --checksum=sha256:00 a b', 'dockerfile parse error on line 1: Unknown flag: checksum');
+  fails('COPY --from=a --from=b a b', 'dockerfile parse error on line 1: Duplicate flag specified: from');
+  fails('COPY --chown a b', 'dockerfile parse error on line 1: Missing a value on flag: chown');
 });
 
 test('ENV/LABEL pairs, ARG defaults, EXPOSE sorted, VOLUME, USER, WORKDIR, STOPSIGNAL, MAINTAINER', () => {

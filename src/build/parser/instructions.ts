@@ -97,7 +97,9 @@ function parseFrom(req: Req): T.FromInstruction {
 
 function parseCopy(req: Req): T.CopyInstruction {
   needDest(req, 'COPY');
-  const f = flags(req, { chown: 'string', from: 'string', chmod: 'string', link: 'bool', exclude: 'strings', parents: 'bool' });
+  // Docker 20.10's COPY, ADD and RUN flags only (its Dockerfile frontend predates --link, --parents, --exclude,
+  // --checksum, --network, --security): anything newer is "Unknown flag".
+  const f = flags(req, { chown: 'string', from: 'string', chmod: 'string' });
   return {
     kind: 'copy', ...req.base, ...sourcesAndDest(req, 'COPY'), from: str(f, 'from'), chown: str(f, 'chown'),
     chmod: str(f, 'chmod'), link: bool(f, 'link') ?? false, parents: bool(f, 'parents') ?? false,
@@ -107,10 +109,7 @@ function parseCopy(req: Req): T.CopyInstruction {
 
 function parseAdd(req: Req): T.AddInstruction {
   needDest(req, 'ADD');
-  const f = flags(req, {
-    chown: 'string', chmod: 'string', link: 'bool', 'keep-git-dir': 'bool', checksum: 'string', unpack: 'bool',
-    exclude: 'strings',
-  });
+  const f = flags(req, { chown: 'string', chmod: 'string' });
   return {
     kind: 'add', ...req.base, ...sourcesAndDest(req, 'ADD'), chown: str(f, 'chown'), chmod: str(f, 'chmod'),
     link: bool(f, 'link') ?? false, keepGitDir: bool(f, 'keep-git-dir'), checksum: str(f, 'checksum'),
@@ -119,7 +118,7 @@ function parseAdd(req: Req): T.AddInstruction {
 }
 
 function parseRun(req: Req): T.RunInstruction {
-  const f = flags(req, { mount: 'strings', network: 'string', security: 'string', device: 'strings' });
+  const f = flags(req, { mount: 'strings' });
   return {
     kind: 'run', ...req.base, ...cmdLine(req), mounts: f.lists.get('mount') ?? [],
     network: str(f, 'network'), security: str(f, 'security'), devices: f.lists.get('device') ?? [],

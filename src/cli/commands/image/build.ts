@@ -1,9 +1,10 @@
 // docker build (the classic builder's client, DOCKER_BUILDKIT=0): the context (a directory, or a tar on
 // stdin with "-"), "Sending build context to Docker daemon  N", then the daemon's stream as docker prints
 // it. A failing step exits with the step's code; -q prints only the image ID; --iidfile writes it.
-import { lstat, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { buildContextTar, isDaemonError, jsonLines, type JsonMessage } from '../../../client/index.js';
 import { PROG, StatusError, type Command, type Ctx } from '../../command.js';
 import { parseRef } from '../../image-ref.js';
@@ -28,9 +29,8 @@ async function readStdin(s: Readable): Promise<Buffer> {
 
 async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number> {
   const contextArg = args[0]!;
-  const quiet = flags.quiet === true;
   const file = flags.file as string | undefined;
-  let body: Readable;
+  let body: Readable = Readable.from([]);
   let dockerfile = '';
   let bytes = (): number => 0;
   // -t's flag validator (validateTag): a flag error, exit 125.
@@ -39,12 +39,25 @@ async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number>
       throw new StatusError(`invalid argument ${JSON.stringify(t)} for "-t, --tag" flag: ${(err as Error).message}\nSee '${PROG} ${ctx.cmdPath} --help'.`, 125);
     }
   }
+  let tempDir: string | undefined;
+  let contextDir = contextArg;
   if (contextArg === '-') {
     if (file === '-') throw new StatusError('invalid argument: can\'t use stdin for both build context and dockerfile', 1);
-    body = ctx.io.stdin;
-    dockerfile = file ?? '';
-  } else {
-    const dir = resolve(contextArg);
+    // DetectArchiveReader: a tar (plain or compressed) is the context; anything else is a Dockerfile,
+    // written to a temp dir that becomes the context (WriteTempDockerfile).
+    const data = await readStdin(ctx.io.stdin);
+    if (isArchive(data)) {
+      body = Readable.from([data]);
+      dockerfile = file ?? '';
+      bytes = () => data.length;
+    } else {
+      tempDir = await mkdtemp(join(tmpdir(), 'docker-build-tempdockerfile-'));
+      await writeFile(join(tempDir, 'Dockerfile'), data);
+      contextDir = tempDir;
+    }
+  }
+  if (contextDir !== '-') {
+    const dir = resolve(contextDir);
     if (!(await stat(dir).catch(() => undefined))) throw new StatusError(`unable to prepare context: path ${JSON.stringify(contextArg)} not found`, 1);
     let dockerfileRel: string | undefined;
     let dockerfileData: Buffer | undefined;
@@ -64,6 +77,22 @@ async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number>
     dockerfile = tarred.dockerfile;
     bytes = tarred.bytes;
   }
+  try {
+    return await send(ctx, flags, body, dockerfile, bytes);
+  } finally {
+    if (tempDir) await rm(tempDir, { recursive: true, force: true });
+  }
+}
+
+/** Tar, gzip, bzip2, xz or zstd magic: what archive.DetectCompression and a tar header check accept. */
+function isArchive(b: Buffer): boolean {
+  if (b.length >= 262 && b.toString('latin1', 257, 262) === 'ustar') return true;
+  const starts = (...m: number[]) => m.every((x, i) => b[i] === x);
+  return starts(0x1f, 0x8b, 0x08) || starts(0x42, 0x5a, 0x68) || starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00) || starts(0x28, 0xb5, 0x2f, 0xfd);
+}
+
+async function send(ctx: Ctx, flags: FlagValues, body: Readable, dockerfile: string, bytes: () => number): Promise<number> {
+  const quiet = flags.quiet === true;
   const query: Record<string, string | string[] | undefined> = {
     t: (flags.tag as string[] | undefined) ?? [],
     dockerfile: dockerfile || undefined,
@@ -80,20 +109,28 @@ async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number>
     cachefrom: JSON.stringify((flags['cache-from'] as string[] | undefined) ?? null),
   };
   const client = await ctx.client();
+  // -q: the upload progress and the build output go to buffers that are printed on stderr only when the
+  // build fails (docker/cli's progBuff and buildBuff); on success only the image ID is printed.
+  let buffered = '';
+  const out = (s: string) => { if (quiet) buffered += s; else ctx.io.out(s); };
+  const failed = (err: unknown): never => { if (quiet && buffered) ctx.io.err(buffered); throw err; };
   // The upload's last progress line comes out whether or not the daemon then refuses the build.
-  const sent = () => { if (!quiet && contextArg !== '-') ctx.io.out(`Sending build context to Docker daemon ${humanSize(bytes()).padStart(8)}\r\r\n`); };
-  const res = await client.imageBuild(body, query).catch((err: unknown) => { if (isDaemonError(err)) sent(); throw err; });
+  const sent = () => out(`Sending build context to Docker daemon ${humanSize(bytes()).padStart(8)}\r\r\n`);
+  const res = await client.imageBuild(body, query).catch((err: unknown) => { if (isDaemonError(err)) sent(); return failed(err); });
   sent();
   let imageId = '';
+  let quietId = '';
   for await (const m of jsonLines<JsonMessage & { aux?: { ID?: string } }>(res)) {
     if (m.errorDetail || m.error) {
       const code = (m.errorDetail as { code?: number } | undefined)?.code;
-      throw new StatusError(m.errorDetail?.message ?? m.error ?? '', code && code > 0 ? code : 1);
+      failed(new StatusError(m.errorDetail?.message ?? m.error ?? '', code && code > 0 ? code : 1));
     }
     if (m.aux !== undefined) { if (m.aux.ID) imageId = m.aux.ID; continue; }
-    if (m.stream !== undefined) ctx.io.out(m.stream);
-    else if (m.status !== undefined) ctx.io.out(`${m.id ? `${m.id}: ` : ''}${m.status}\n`);
+    if (m.stream !== undefined) { out(m.stream); if (quiet) quietId += m.stream; }
+    else if (m.status !== undefined) out(`${m.id ? `${m.id}: ` : ''}${m.status}\n`);
   }
+  // docker/cli takes the ID from the -q output itself, newline included (it ends up in --iidfile too).
+  if (quiet) { ctx.io.out(quietId); imageId = quietId; }
   const iidfile = flags.iidfile as string | undefined;
   if (iidfile) {
     await rm(iidfile, { force: true });
