@@ -2,8 +2,7 @@
 // layer tar (`commit`), with overlay whiteouts turned back into AUFS `.wh.` entries the way Docker's overlay
 // whiteout converter writes them (whiteout -> empty file `.wh.<name>` mode 0600, opaque dir -> the dir plus
 // an empty `<dir>/.wh..wh..opq`).
-import { createReadStream, readFileSync, type Stats } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { createReadStream, lstatSync, readFileSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import * as tar from 'tar-stream';
@@ -15,17 +14,24 @@ import type { Change } from './types.js';
 const isWhiteout = (st: Stats): boolean => st.isCharacterDevice() && st.rdev === 0;
 const isOpaque = (path: string): boolean => native.getXattr(path, 'trusted.overlay.opaque')?.toString() === 'y';
 
-/** Depth-first, name-sorted walk yielding paths relative to `root` (without a leading slash). */
-async function* walk(root: string, rel = ''): AsyncGenerator<{ rel: string; path: string; st: Stats }> {
-  const names = (await readdir(join(root, rel))).sort();
+/**
+ * Depth-first, name-sorted walk yielding paths relative to `root` (without a leading slash). readdir and
+ * lstat are synchronous (microseconds each, where an async call is a thread-pool round trip); the event loop
+ * gets a turn every WALK_YIELD entries, so a huge tree does not hold it.
+ */
+async function* walk(root: string, rel = '', count = { n: 0 }): AsyncGenerator<{ rel: string; path: string; st: Stats }> {
+  const names = readdirSync(join(root, rel)).sort();
   for (const name of names) {
     const r = rel ? `${rel}/${name}` : name;
     const path = join(root, r);
-    const st = await lstat(path);
+    const st = lstatSync(path);
+    if (++count.n % WALK_YIELD === 0) await new Promise((resolve) => setImmediate(resolve));
     yield { rel: r, path, st };
-    if (st.isDirectory()) yield* walk(root, r);
+    if (st.isDirectory()) yield* walk(root, r, count);
   }
 }
+
+const WALK_YIELD = 512;
 
 /** Docker's directory.Size: bytes of every non-directory entry, each hardlinked inode once. */
 export async function dirSize(root: string): Promise<number> {
@@ -45,16 +51,14 @@ export async function dirSize(root: string): Promise<number> {
 /** `docker diff`: A for new paths, C for paths also in a lower layer, D for whiteouts; sorted by path. */
 export async function changes(upper: string, lowerdirs: readonly string[]): Promise<Change[]> {
   const out: Change[] = [];
-  const inLower = async (rel: string) => {
-    for (const l of lowerdirs) if (await lstat(join(l, rel)).then(() => true, () => false)) return true;
-    return false;
-  };
+  const exists = (p: string) => { try { lstatSync(p); return true; } catch { return false; } };
+  const inLower = (rel: string) => lowerdirs.some((l) => exists(join(l, rel)));
   for await (const { rel, st } of walk(upper)) {
     if (isWhiteout(st)) {
       out.push({ Path: `/${rel}`, Kind: 2 });
       continue;
     }
-    out.push({ Path: `/${rel}`, Kind: (await inLower(rel)) ? 0 : 1 });
+    out.push({ Path: `/${rel}`, Kind: inLower(rel) ? 0 : 1 });
   }
   return out.sort((a, b) => (a.Path < b.Path ? -1 : a.Path > b.Path ? 1 : 0));
 }
@@ -81,7 +85,7 @@ async function writeEntries(upper: string, pack: tar.Pack): Promise<void> {
       await addEntry(pack, { ...h, type: 'directory', name: `${rel}/` });
       if (isOpaque(path)) await addEntry(pack, { ...base, type: 'file', size: 0, name: `${rel}/.wh..wh..opq` });
     } else if (st.isSymbolicLink()) {
-      await addEntry(pack, { ...h, type: 'symlink', linkname: await readlink(path) });
+      await addEntry(pack, { ...h, type: 'symlink', linkname: readlinkSync(path) });
     } else if (st.isFile()) {
       const first = st.nlink > 1 ? links.get(st.ino) : undefined;
       if (first !== undefined) {
