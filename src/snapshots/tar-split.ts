@@ -9,7 +9,7 @@
 // length; then a JSON trailer {"size": tar bytes, "paths": [paths relative to the layer dir]}, its u32
 // length and TRAILER_MARK. A file without the trailer is incomplete (never published: the unpacker writes
 // it inside the staged layer dir before the layer is renamed into place).
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { access, mkdir, open, rename, type FileHandle } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
@@ -298,14 +298,15 @@ async function* records(fh: FileHandle, from: number, end: number, layerDir: str
 }
 
 async function* fileBytes(path: string, size: number): AsyncGenerator<Buffer> {
+  if (size <= SMALL_FILE) { yield readSmall(path, size); return; }
   const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     const st = await fh.stat();
-    if (!st.isFile() || st.size !== size) throw new Error(`layer file ${path} changed: ${st.size} bytes, the tar had ${size}`);
+    if (!st.isFile() || st.size !== size) throw changed(path, st.size, size);
     for (let pos = 0; pos < size;) {
       const chunk = Buffer.allocUnsafe(Math.min(READ_STEP, size - pos));
       const { bytesRead } = await fh.read(chunk, 0, chunk.length, pos);
-      if (bytesRead <= 0) throw new Error(`layer file ${path} changed: shorter than ${size} bytes`);
+      if (bytesRead <= 0) throw changed(path, pos, size);
       pos += bytesRead;
       yield bytesRead === chunk.length ? chunk : chunk.subarray(0, bytesRead);
     }
@@ -313,3 +314,25 @@ async function* fileBytes(path: string, size: number): AsyncGenerator<Buffer> {
     await fh.close();
   }
 }
+
+/** Files up to this size are read with synchronous calls (open, fstat, read, close take microseconds). */
+const SMALL_FILE = 256 << 10;
+
+function readSmall(path: string, size: number): Buffer {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size !== size) throw changed(path, st.size, size);
+    const buf = Buffer.allocUnsafe(size);
+    for (let pos = 0; pos < size;) {
+      const n = readSync(fd, buf, pos, size - pos, pos);
+      if (n <= 0) throw changed(path, pos, size);
+      pos += n;
+    }
+    return buf;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const changed = (path: string, got: number, want: number): Error => new Error(`layer file ${path} changed: ${got} bytes, the tar had ${want}`);
