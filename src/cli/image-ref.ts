@@ -28,6 +28,14 @@ export function parseRef(s: string): ImageRef {
   return { name: rest, tag, digest };
 }
 
+/** reference.ParseNormalizedNamed(...).String(): "docker.io/library/busybox:latest". */
+export function fullReference(name: string, tag?: string, digest?: string): string {
+  const parts = name.split('/');
+  const hasDomain = parts.length > 1 && (parts[0]!.includes('.') || parts[0]!.includes(':') || parts[0] === 'localhost');
+  const full = hasDomain ? name : parts.length === 1 ? `docker.io/library/${name}` : `docker.io/${name}`;
+  return `${full}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
+}
+
 /** reference.FamiliarName: drops docker.io/ and library/. */
 export function familiarName(name: string): string {
   let n = name.replace(/^(docker\.io|index\.docker\.io)\//, '');

@@ -81,6 +81,9 @@ test('another repository on the same registry gets the layer by cross-repository
   ok(d.wharf(['tag', `${reg.host}/round/bb:1`, ref]));
   const out = ok(d.wharf(['push', ref]));
   assert.match(out, new RegExp(`: Mounted from ${reg.host.replace(/\./g, '\\.')}/round/bb\n`));
+  // -q: nothing but the reference pushed, as docker/cli prints it.
+  assert.equal(ok(d.wharf(['push', '-q', ref])), `${ref}\n`);
+  assert.equal(d.wharf(['push', '-a', ref]).stderr, "tag can't be used with --all-tags/-a\n");
   const missing = d.wharf(['push', `${reg.host}/round/nosuch:1`]);
   assert.equal(missing.code, 1);
   assert.equal(missing.stdout, `The push refers to repository [${reg.host}/round/nosuch]\n`);

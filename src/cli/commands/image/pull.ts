@@ -1,17 +1,9 @@
 // docker pull: "Using default tag: latest" when none is given, progress lines, then the full reference.
 import type { Command, Ctx } from '../../command.js';
 import type { FlagValues } from '../../flags.js';
-import { parseRef } from '../../image-ref.js';
+import { fullReference, parseRef } from '../../image-ref.js';
 import { displayJsonMessages } from './json-messages.js';
 import { registryAuthFor } from '../../docker-config.js';
-
-/** reference.ParseNormalizedNamed(...).String(): "docker.io/library/busybox:latest". */
-export function fullReference(name: string, tag?: string, digest?: string): string {
-  const parts = name.split('/');
-  const hasDomain = parts.length > 1 && (parts[0]!.includes('.') || parts[0]!.includes(':') || parts[0] === 'localhost');
-  const full = hasDomain ? name : parts.length === 1 ? `docker.io/library/${name}` : `docker.io/${name}`;
-  return `${full}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
-}
 
 async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number> {
   const ref = parseRef(args[0]!);

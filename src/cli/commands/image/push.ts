@@ -1,13 +1,14 @@
-// docker push: progress lines from the daemon on stdout.
+// docker push: progress lines from the daemon on stdout (with -q none, then the reference pushed).
 import type { Command, Ctx } from '../../command.js';
 import type { FlagValues } from '../../flags.js';
-import { parseRef } from '../../image-ref.js';
+import { fullReference, parseRef } from '../../image-ref.js';
 import { displayJsonMessages } from './json-messages.js';
 import { registryAuthFor } from '../../docker-config.js';
 
 async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number> {
   const ref = parseRef(args[0]!);
   const all = flags['all-tags'] === true;
+  if (all && ref.tag !== undefined) throw new Error("tag can't be used with --all-tags/-a");
   let tag = ref.tag;
   if (!all && !tag) {
     tag = 'latest';
@@ -16,6 +17,8 @@ async function run(ctx: Ctx, flags: FlagValues, args: string[]): Promise<number>
   const client = await ctx.client();
   const res = await client.imagePush(ref.name, all ? undefined : tag, await registryAuthFor(ctx.env, args[0]!));
   await displayJsonMessages(res, flags.quiet === true ? () => undefined : (s) => ctx.io.out(s), undefined, { isTerminal: ctx.io.stdoutIsTTY, columns: ctx.io.columns });
+  // docker/cli: -q prints the reference it pushed, normalized ("docker.io/library/busybox:latest").
+  if (flags.quiet === true) ctx.io.out(`${fullReference(ref.name, all ? undefined : tag, ref.digest)}\n`);
   return 0;
 }
 
