@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, writeSync } from 'node:fs';
 import { native } from '../sys/index.js';
-import { socketFromFd } from './attach.js';
+import { packetWriter, socketFromFd } from './attach.js';
 
 // conmon writes its last packets and exits before a busy daemon reads any: libuv alone would deliver the
 // first packet and report the end (a short read plus a hang-up means "drained" to a byte stream).
@@ -45,4 +45,21 @@ test('socketFromFd: a peer that exits with our input unread (a reset) still deli
   sock.on('error', () => undefined);
   await new Promise<void>((resolve) => sock.once('close', () => resolve()));
   assert.deepEqual(got, ['p1', 'p2', 'p3']);
+});
+
+test('packetWriter: a big write goes out as packets conmon reads whole (32 KiB at most), in order', async () => {
+  const [ours, peer] = native.socketpairSeqpacket();
+  const sock = socketFromFd(ours);
+  const w = packetWriter(sock);
+  const data = Buffer.alloc(100_000);
+  for (let i = 0; i < data.length; i++) data[i] = i & 0xff;
+  const more = Buffer.from('tail');
+  await new Promise<void>((resolve) => { w.write(data); w.write(more, () => resolve()); });
+  const sizes: number[] = [];
+  const got: Buffer[] = [];
+  for (let p = native.recvPacket(peer); p; p = native.recvPacket(peer)) { sizes.push(p.length); got.push(p); }
+  assert.deepEqual(sizes, [32768, 32768, 32768, 1696, 4]);
+  assert.ok(Buffer.concat(got).equals(Buffer.concat([data, more])));
+  sock.destroy();
+  closeSync(peer);
 });

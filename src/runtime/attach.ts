@@ -6,7 +6,7 @@ import { closeSync, constants, openSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
-import { Readable, type Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { SystemError } from '../errors.js';
 import { native } from '../sys/index.js';
 import { EntryAssembler, parseRecord, type LogEntry } from './logs.js';
@@ -57,10 +57,43 @@ export function socketFromFd(fd: number): Socket {
   };
   sock.prependOnceListener('end', drainTail);
   // A peer that exits with some of our stdin unread resets the connection, and the kernel reports that
-  // before the packets it had queued: they are still there to read after the error.
-  sock.prependListener('error', (err: NodeJS.ErrnoException) => { if (err.code === 'ECONNRESET') drainTail(); });
+  // before the packets it had queued; stdin written after it left fails with EPIPE. Either way the packets
+  // it queued are still there to read.
+  sock.prependListener('error', (err: NodeJS.ErrnoException) => { if (peerGone(err)) drainTail(); });
   sock.once('close', closeTail);
   return sock;
+}
+
+function peerGone(err: NodeJS.ErrnoException): boolean {
+  return err.code === 'ECONNRESET' || err.code === 'EPIPE';
+}
+
+/** conmon reads a stdin packet into a 32 KiB buffer (CONN_SOCK_BUF_SIZE) and the kernel drops the rest. */
+const MAX_STDIN_PACKET = 32768;
+
+/**
+ * The container's stdin on the attach socket: every write becomes packets of at most MAX_STDIN_PACKET, sent
+ * one after another. Writing to the socket directly, a 64 KiB chunk from the client lost its second half
+ * inside conmon, and net.Socket's writev joined buffered chunks into one packet that the kernel refused
+ * (EMSGSIZE), which ended the whole attachment.
+ */
+export function packetWriter(sock: Socket): Writable {
+  const w = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      let at = 0;
+      const next = (err?: Error | null): void => {
+        if (err) { cb(err); return; }
+        if (at >= chunk.length) { cb(); return; }
+        const piece = chunk.subarray(at, at + MAX_STDIN_PACKET);
+        at += piece.length;
+        sock.write(piece, next);
+      };
+      next();
+    },
+    final(cb) { sock.end(); cb(); },
+  });
+  w.on('error', () => { /* the socket reports its own failure */ });
+  return w;
 }
 
 /** Connects to <bundleDir>/attach via /proc/self/fd, so a long bundle path never hits the 108-byte limit. */
@@ -84,7 +117,9 @@ export function connectAttach(bundleDir: string): Socket {
 export function attachTo(bundleDir: string, logPath?: string): AttachHandle {
   const logStart = logPath ? logOffset(logPath) : undefined;
   const sock = connectAttach(bundleDir);
-  sock.on('error', () => { /* surfaced as the output stream ending */ });
+  // conmon exiting with some of our stdin unread (or before our last write) ends the stream too.
+  let reset = false;
+  sock.on('error', (err: NodeJS.ErrnoException) => { if (peerGone(err)) reset = true; });
   const output = new Readable({ objectMode: true, read() { sock.resume(); } });
   const received = { stdout: 0, stderr: 0 };
   sock.on('data', (packet: Buffer) => {
@@ -94,16 +129,20 @@ export function attachTo(bundleDir: string, logPath?: string): AttachHandle {
     if (!output.push({ stream, data: packet.subarray(1) } satisfies AttachOutput)) sock.pause();
   });
   let ending = false;
-  sock.on('end', () => {
+  const finish = (): void => {
     ending = true;
     if (!logPath || logStart === undefined) { output.push(null); return; }
     missingFromLog(logPath, logStart, received)
       .then((rest) => { for (const chunk of rest) output.push(chunk); }, () => undefined)
       .finally(() => { if (!output.readableEnded) output.push(null); });
+  };
+  sock.on('end', finish);
+  sock.on('close', () => {
+    if (ending || output.readableEnded) return;
+    if (reset) finish(); else output.push(null);
   });
-  sock.on('close', () => { if (!ending && !output.readableEnded) output.push(null); });
   return {
-    stdin: sock,
+    stdin: packetWriter(sock),
     output,
     resize(height: number, width: number) { void resizeConsole(bundleDir, height, width); },
     close() { sock.destroy(); },

@@ -11,7 +11,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { start } from '../sys/index.js';
-import { connectAttach, resizeConsole } from './attach.js';
+import { connectAttach, packetWriter, resizeConsole } from './attach.js';
 import { runcMessage } from './runc.js';
 
 export interface ConmonExecOptions {
@@ -121,7 +121,7 @@ export async function conmonExecTty(o: ConmonExecOptions): Promise<TtyExecProces
   const stderr = new PassThrough();
   stderr.end();
   return {
-    stdin: sock, stdout, stderr, exit, pid: Promise.resolve(pidValue > 0 ? pidValue : 0), startError,
+    stdin: packetWriter(sock), stdout, stderr, exit, pid: Promise.resolve(pidValue > 0 ? pidValue : 0), startError,
     resize: (h, w) => resizeConsole(o.dir, h, w),
   };
 }

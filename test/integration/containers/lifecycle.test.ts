@@ -2,6 +2,7 @@
 // kill, rm, rename, pause, wait, inspect — each asserting on real state.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { TestDaemon, ok, skipUnlessRoot } from '../../helpers/daemon.js';
 
 const d = new TestDaemon('wharf-lifecycle');
@@ -34,6 +35,23 @@ test('-i pipes stdin into the container', { skip: skipUnlessRoot }, () => {
   const r = d.wharf(['run', '-i', '--rm', 'busybox', 'tr', 'a-z', 'A-Z'], { input: 'hello wharf\n' });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'HELLO WHARF\n');
+});
+
+test('-i: megabytes of stdin arrive intact; input the process never reads does not cost its output', { skip: skipUnlessRoot }, () => {
+  // conmon reads a stdin packet into 32 KiB and drops the rest; writes used to go out as 64 KiB packets
+  // (half lost) or be joined into one the kernel refused (EMSGSIZE, which ended the attachment silently).
+  const input = Buffer.alloc(3 << 20);
+  for (let i = 0; i < input.length; i++) input[i] = (i * 7919) >> 5 & 0xff;
+  const sum = createHash('md5').update(input).digest('hex');
+  const r = d.wharf(['run', '-i', '--rm', 'busybox', 'sh', '-c', 'md5sum; echo done'], { input });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, `${sum}  -\ndone\n`);
+  // The process exits with stdin unread: conmon's exit resets the socket (or our next write hits EPIPE),
+  // and the output it had queued must still arrive.
+  for (let i = 0; i < 4; i++) {
+    const q = d.wharf(['run', '-i', '--rm', 'busybox', 'sh', '-c', 'echo a; echo b; echo c'], { input: Buffer.alloc(1 << 20, 0x79) });
+    assert.equal(q.stdout, 'a\nb\nc\n', q.stderr);
+  }
 });
 
 test('env, workdir, user, entrypoint, hostname and labels reach the process', { skip: skipUnlessRoot }, () => {
