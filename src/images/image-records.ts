@@ -11,7 +11,7 @@ import { ContentStore } from './content-store.js';
 import { nowRfc3339Nano } from './go-json.js';
 import { familiarString, parseReference, withDefaultTag, type Reference } from './reference.js';
 import { ReferenceStore } from './reference-store.js';
-import { commitStaged, digestCheck, discardStaged, stageVerified, type StagedIngest } from './verified-ingest.js';
+import { digestCheck, stageVerified, type StagedIngest } from './verified-ingest.js';
 import type { ContainerUse, DeleteItem, EventFn, ImageConfig, ImageMeta, ImageRecord, RemoveOptions } from './types.js';
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -97,10 +97,10 @@ export class ImageStoreCore {
 
   /** Second step, in parent order: published as the layer over `parent`. */
   commitStagedLayer(parent: string | undefined, staged: StagedIngest): Promise<LayerInfo> {
-    return commitStaged(this.snapshots, parent, staged);
+    return this.snapshots.commitStaged(parent, staged.diffId, staged.layer);
   }
 
-  discardStagedLayer(staged: StagedIngest): Promise<void> { return discardStaged(this.snapshots, staged); }
+  discardStagedLayer(staged: StagedIngest): Promise<void> { return this.snapshots.discardStaged(staged.layer); }
 
   /**
    * Load's ingestion of a layer tar spooled (and synced) to `file` (same filesystem, hashed to `diffId` while

@@ -4,7 +4,7 @@ export { ImageStore, DOCKER_VERSION } from './image-store.js';
 export type { ImportOptions, CommitOptions, PruneOptions } from './image-store.js';
 export type { ImageStoreOptions } from './image-records.js';
 export { ContentStore } from './content-store.js';
-export type { StagedFiles, StagedIngest } from './verified-ingest.js';
+export type { StagedIngest } from './verified-ingest.js';
 export { stageVerifiedAt } from './verified-ingest.js';
 export { parseReference, normalize, familiarName, familiarString, withDefaultTag, INVALID_FORMAT } from './reference.js';
 export type { Reference } from './reference.js';

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { InvalidParameter } from '../errors.js';
-import { discardStagedDir, stageLayerDir, type LayerInfo, type Snapshotter, type StagedLayer } from '../snapshots/index.js';
+import { discardStagedDir, stageLayerDir, type StagedLayer } from '../snapshots/index.js';
 
 /** A verified layer tar, unpacked (with its tar-split record) into a temp dir. */
 export interface StagedIngest {
@@ -50,8 +50,7 @@ class HashCheck extends Transform {
 
 /** A pass-through that fails at its end unless what passed hashes to `diffId` (a regenerated layer tar). */
 export function digestCheck(diffId: string): Transform {
-  const c = new HashCheck(diffId, (got) => `layer ${diffId} regenerated from its files hashes to ${got}: the layer changed on disk`);
-  return c;
+  return new HashCheck(diffId, (got) => `layer ${diffId} regenerated from its files hashes to ${got}: the layer changed on disk`);
 }
 
 /** Where staging unpacks: the daemon's snapshotter, or a worker thread's view of the same data root. */
@@ -60,11 +59,8 @@ export interface StagingPlaces {
   discardStaged(layer: StagedLayer): Promise<void>;
 }
 
-/** A staged ingest as plain data, for a worker thread to hand to the daemon. */
-export type StagedFiles = StagedIngest;
-
 /** stageVerified in a thread that has no stores (a layer worker): the same temp dirs under `dataRoot`. */
-export async function stageVerifiedAt(dataRoot: string, tar: Readable, diffId: string): Promise<StagedFiles> {
+export async function stageVerifiedAt(dataRoot: string, tar: Readable, diffId: string): Promise<StagedIngest> {
   return stageVerified({ stageLayer: (t, o) => stageLayerDir(dataRoot, t, o), discardStaged: discardStagedDir }, tar, diffId);
 }
 
@@ -89,13 +85,4 @@ export async function stageVerified(snapshots: StagingPlaces, tar: Readable, dif
     if (layer) await snapshots.discardStaged(layer);
     throw err;
   }
-}
-
-/** Publishes a staged layer on top of `parent` (a layer already present is reused, the copy dropped). */
-export function commitStaged(snapshots: Snapshotter, parent: string | undefined, s: StagedIngest): Promise<LayerInfo> {
-  return snapshots.commitStaged(parent, s.diffId, s.layer);
-}
-
-export async function discardStaged(snapshots: Snapshotter, s: StagedIngest): Promise<void> {
-  await snapshots.discardStaged(s.layer);
 }

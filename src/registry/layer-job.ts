@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { SystemError, WharfError, type ErrorKind } from '../errors.js';
-import type { StagedFiles } from '../images/index.js';
+import type { StagedIngest } from '../images/index.js';
 
 export type ToWorker = { id: number } & (
   | { t: 'start'; dataRoot: string; digest: string; size: number; diffId: string }
@@ -20,7 +20,7 @@ export type ToWorker = { id: number } & (
 
 export type ToDaemon = { id: number } & (
   | { t: 'consumed'; n: number }
-  | { t: 'done'; files: StagedFiles }
+  | { t: 'done'; files: StagedIngest }
   | { t: 'error'; kind: ErrorKind; message: string });
 
 /** Layers at least this big (compressed) go to a worker (WHARF_LAYER_WORKER_MIN: tests send every layer). */
@@ -88,7 +88,7 @@ export interface LayerJob {
   /** Compressed bytes the unpacker has taken so far. */
   consumed(): number;
   /** The staged (verified, unpublished) layer; InvalidParameter on a digest or diffID mismatch. */
-  result: Promise<StagedFiles>;
+  result: Promise<StagedIngest>;
 }
 
 /** `onConsumed`: each time the worker reports how far its unpacker got. */
@@ -101,7 +101,7 @@ export function startLayerJob(dataRoot: string, desc: { digest: string; size: nu
   let settled = false;
   let waiting: (() => void) | undefined;
   const post = (m: ToWorker, transfer?: ArrayBuffer[]) => p.w.postMessage(m, transfer);
-  const result = new Promise<StagedFiles>((resolve, reject) => {
+  const result = new Promise<StagedIngest>((resolve, reject) => {
     p.jobs.set(id, (m) => {
       if (!(m instanceof Error) && m.t === 'consumed') {
         consumed = m.n;
