@@ -34,6 +34,8 @@ export interface RunOneOffOptions {
   capDrop: string[];
   useAliases: boolean;
   build: boolean;
+  /** --pull: always, missing, never, build. */
+  pull?: string;
   removeOrphans: boolean;
 }
 
@@ -86,12 +88,12 @@ export async function createOneOff(ops: ProjectOps, o: RunOneOffOptions, builder
   if (deps.length) {
     await ops.up({
       services: deps.map((s) => s.name), build: false, noBuild: false, forceRecreate: false, noRecreate: false,
-      noStart: false, removeOrphans: o.removeOrphans,
+      noStart: false, removeOrphans: o.removeOrphans, pull: o.pull,
     }, builder);
   }
   await ops.ensureNetworks([target]);
   await ops.ensureVolumes([target]);
-  const imageId = await ops.ensureImage(target, builder, o.build, false);
+  const imageId = await ops.ensureImage(target, builder, o.build, false, o.pull);
   if (!o.noDeps) {
     for (const [dep, cond] of Object.entries(target.depends_on)) await ops.waitFor(dep, cond.condition, cond.required);
   }

@@ -24,6 +24,8 @@ export interface UpOptions {
   removeOrphans: boolean;
   timeout?: number;
   wait?: boolean;
+  /** --pull: always, missing, never, build; overrides each service's pull_policy. */
+  pull?: string;
 }
 
 export interface DownOptions { volumes: boolean; removeOrphans: boolean; rmi?: 'local' | 'all'; timeout?: number; services?: string[] }
@@ -118,8 +120,11 @@ export class ProjectOps {
   }
 
   /** The image ID a service runs, building or pulling it first when needed. */
-  async ensureImage(s: ServiceConfig, builder: Builder, forceBuild: boolean, noBuild: boolean): Promise<string> {
-    if (s.build && forceBuild && !noBuild) await builder.build(s);
+  async ensureImage(s: ServiceConfig, builder: Builder, forceBuild: boolean, noBuild: boolean, pull?: string): Promise<string> {
+    // compose's pull policy: the --pull flag, else the service's pull_policy ("missing" when neither is set).
+    const policy = pull || s.pull_policy || 'missing';
+    if (s.build && (forceBuild || policy === 'build') && !noBuild) await builder.build(s);
+    else if (policy === 'always') await builder.pull(s);
     const inspect = async (): Promise<string | undefined> => {
       try { return (await this.client.imageInspect(s.image!)).Id as string; } catch (err) { if (isNotFound(err)) return undefined; throw err; }
     };
@@ -140,7 +145,7 @@ export class ProjectOps {
     await this.ensureNetworks(services);
     await this.ensureVolumes(services);
     const images = new Map<string, string>();
-    for (const s of services) images.set(s.name, await this.ensureImage(s, builder, o.build, o.noBuild));
+    for (const s of services) images.set(s.name, await this.ensureImage(s, builder, o.build, o.noBuild, o.pull));
     const toStart: string[] = [];
     for (const s of services) {
       const existing = await this.containers({ services: [s.name] });

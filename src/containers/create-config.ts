@@ -3,6 +3,7 @@
 // with every field Docker 20.10 shows in inspect.
 import { availableParallelism } from 'node:os';
 import { InvalidParameter } from '../errors.js';
+import { ALL_CAPS } from '../runtime/index.js';
 import type { ContainerConfig, HostConfig } from './types.js';
 
 export interface ImageConfigLike {
@@ -133,6 +134,18 @@ function validateHostConfig(hc: HostConfig): void {
   if (policy !== 'on-failure' && hc.RestartPolicy.MaximumRetryCount > 0) throw new InvalidParameter(`maximum retry count cannot be used with restart policy '${policy}'`);
   if (hc.AutoRemove && policy !== 'no' && policy !== '') throw new InvalidParameter("can't create 'AutoRemove' container with restart policy");
   validateLogConfig(hc.LogConfig.Type, hc.LogConfig.Config);
+  validateCaps('CapAdd', hc.CapAdd);
+  validateCaps('CapDrop', hc.CapDrop);
+}
+
+/** caps.NormalizeLegacyCapabilities at create: an unknown name is a 400 then, not a start failure. */
+function validateCaps(field: string, list: readonly string[] | null): void {
+  for (const raw of list ?? []) {
+    const up = raw.toUpperCase();
+    if (up === 'ALL') continue;
+    const name = up.startsWith('CAP_') ? up : `CAP_${up}`;
+    if (!ALL_CAPS.includes(name)) throw new InvalidParameter(`invalid ${field}: unknown capability: "${name}"`);
+  }
 }
 
 /** The log drivers dockerd 20.10 has built in; anything else would be a plugin, and wharf has none. */

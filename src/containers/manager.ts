@@ -3,7 +3,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname as osHostname } from 'node:os';
-import { Conflict, InvalidParameter, NotModified, isConflict, isNotFound } from '../errors.js';
+import { Conflict, InvalidParameter, NotImplemented, NotModified, isConflict, isNotFound } from '../errors.js';
 import type { EventBus } from '../events/index.js';
 import { KeyedMutex } from '../store/index.js';
 import { warn } from '../sys/index.js';
@@ -100,6 +100,8 @@ export class ContainerManager {
     // dockerd validates the host config before it looks the image up.
     const hostConfig = normalizeHostConfig(hostConfigOfBody(body), this.deps.runtimeName);
     validateNetMode(given, hostConfig);
+    // signal.ParseSignal at create: "Invalid signal: BOGUS" is a 400 then, not a failed stop later.
+    if (given.StopSignal) normalizeSignal(given.StopSignal);
     const image = await this.deps.images.lookup(given.Image);
     const id = generateId();
     const config = mergeConfig(given, image.config, given.Image, id);
@@ -231,6 +233,8 @@ export class ContainerManager {
    */
   logs(ref: string, opts: LogOptions & { details?: boolean }): { tty: boolean; entries: AsyncIterable<LogEntry> } {
     const rec = this.store.get(ref);
+    // dockerd 20.10 reads every driver back through its local cache except "none": a 501.
+    if (rec.HostConfig.LogConfig?.Type === 'none') throw new NotImplemented('configured logging driver does not support reading');
     const isRunning = () => { const r = this.store.find(rec.Id); return !!r && (r.State.Status === 'running' || r.State.Status === 'paused'); };
     const entries = this.deps.runtime.readLogs(this.logPath(rec.Id), { ...opts, isRunning });
     return { tty: rec.Config.Tty, entries: opts.details ? withDetails(entries, logDetails(rec)) : entries };

@@ -94,3 +94,13 @@ test('LastTagTime is RFC3339Nano when tagged here, zero for a loaded image', { s
   assert.equal(ok(d.wharf(['image', 'inspect', '-f', '{{json .Metadata}}', 'scratchy:1'])), '{"LastTagTime":"0001-01-01T00:00:00Z"}\n');
   ok(d.wharf(['rmi', 'scratchy:1', 'keep:1']));
 });
+
+test('create refuses an unknown capability or stop signal (a 400, before anything runs); logs of a "none" driver is a 501', { skip }, () => {
+  const w = d.wharf(['run', '--rm', '--cap-add', 'BOGUS', 'busybox', 'true']);
+  assert.equal(w.code, 125);
+  assert.equal(w.stderr, 'wharf: Error response from daemon: invalid CapAdd: unknown capability: "CAP_BOGUS".\nSee \'wharf run --help\'.\n');
+  assert.equal(same(['create', '--cap-drop', 'nope', 'busybox']), 'exit 1\nError response from daemon: invalid CapDrop: unknown capability: "CAP_NOPE"\n');
+  assert.equal(same(['create', '--stop-signal', 'BOGUS', 'busybox']), 'exit 1\nError response from daemon: Invalid signal: BOGUS\n');
+  ok(d.wharf(['run', '--name', 'fmt-nolog', '--log-driver', 'none', 'busybox', 'echo', 'hi']));
+  assert.equal(same(['logs', 'fmt-nolog']), 'exit 1\nError response from daemon: configured logging driver does not support reading\n');
+});

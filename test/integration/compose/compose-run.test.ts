@@ -168,3 +168,20 @@ test('create makes containers without starting them; down removes them and the n
   assert.equal(ok(d.wharf(['ps', '-aq'])), '');
   assert.equal(d.docker(['network', 'inspect', 'rp_default']).code, 1);
 });
+
+test('run --pull always pulls an image that is present; the default (missing) does not', { skip: skipUnlessRoot }, () => {
+  const pfile = join(dir, 'pull.yaml');
+  writeFileSync(pfile, 'services:\n  one:\n    image: 127.0.0.1:1/p6/bb:1\n    command: echo ran\n');
+  ok(d.wharf(['tag', 'bb', '127.0.0.1:1/p6/bb:1']));
+  const pc = (args: string[]) => d.wharf(['compose', '-f', pfile, '-p', 'pp', ...args]);
+  assert.equal(ok(pc(['run', '--rm', 'one'])), 'ran\n');
+  assert.equal(ok(pc(['run', '--rm', '--pull', 'never', 'one'])), 'ran\n');
+  // Nothing listens on 127.0.0.1:1: the pull --pull always insists on fails, and nothing runs.
+  const r = pc(['run', '--rm', '--pull', 'always', 'one']);
+  assert.notEqual(r.code, 0, r.stdout);
+  assert.doesNotMatch(r.stdout, /ran/);
+  assert.match(r.stderr, /127\.0\.0\.1:1/);
+  assert.notEqual(pc(['up', '-d', '--pull', 'always']).code, 0);
+  ok(pc(['down']));
+  ok(d.wharf(['rmi', '127.0.0.1:1/p6/bb:1']));
+});

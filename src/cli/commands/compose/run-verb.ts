@@ -50,6 +50,7 @@ export const run: Verb = {
     { name: 'no-TTY', short: 'T', type: 'bool', usage: 'Disable pseudo-TTY allocation (default: auto-detected).', defaultText: 'true' },
     { name: 'no-deps', type: 'bool', usage: "Don't start linked services." },
     { name: 'publish', short: 'p', type: 'list', usage: "Publish a container's port(s) to the host.", varName: 'stringArray' },
+    { name: 'pull', type: 'string', usage: 'Pull image before running ("always"|"missing"|"never")', defaultText: '"policy"' },
     { name: 'quiet-pull', type: 'bool', usage: 'Pull without printing progress information.' },
     { name: 'remove-orphans', type: 'bool', usage: 'Remove containers for services not defined in the Compose file.' },
     { name: 'rm', type: 'bool', usage: 'Automatically remove the container when it exits' },
@@ -93,6 +94,7 @@ export const run: Verb = {
         capDrop: list(flags, 'cap-drop'),
         useAliases: flags['use-aliases'] === true,
         build: flags.build === true,
+        pull: (flags.pull as string | undefined) || undefined,
         removeOrphans: flags['remove-orphans'] === true,
       }, builder(cc));
     } finally {

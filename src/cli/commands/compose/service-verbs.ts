@@ -47,6 +47,7 @@ export const create: Verb = {
         noRecreate: flags['no-recreate'] === true,
         noStart: true,
         removeOrphans: flags['remove-orphans'] === true,
+        pull: (flags.pull as string | undefined) || undefined,
       }, builder(cc));
     } finally {
       ops.progress.finish();

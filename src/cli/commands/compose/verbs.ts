@@ -108,6 +108,7 @@ const up: Verb = {
         noStart: flags['no-start'] === true || attached,
         removeOrphans: flags['remove-orphans'] === true,
         timeout: timeout(flags),
+        pull: (flags.pull as string | undefined) || undefined,
       }, builder(cc));
     } catch (err) {
       ops.progress.finish();
