@@ -62,11 +62,15 @@ export class PendingAttach {
     // dockerd watches for the detach keys only with a TTY (container/stream/attach.go copyEscapable):
     // the sequence ends this attachment and leaves the container and its stdin alone.
     const matcher = this.tty ? new EscapeMatcher(detachKeyBytes(this.opts.detachKeys || DEFAULT_DETACH_KEYS)) : undefined;
+    // Reading the client no faster than the container takes its stdin, as dockerd's io.Copy does.
+    const send = (data: Buffer): void => {
+      if (!stdin.write(data)) { input.pause(); stdin.once('drain', () => input.resume()); }
+    };
     input.on('data', (b: Buffer) => {
       if (this.closed) return;
-      if (!matcher) { stdin.write(b); return; }
+      if (!matcher) { send(b); return; }
       const r = matcher.push(b);
-      if (r.data.length) stdin.write(r.data);
+      if (r.data.length) send(r.data);
       if (r.detach) { this.onDetach?.(); this.close(); }
     });
     // Docker closes the container's stdin when the client's input ends only for StdinOnce (docker run -i).

@@ -124,7 +124,7 @@ export class ExecManager {
         input.on('data', (b: Buffer) => {
           if (detached) return;
           const r = matcher.push(b);
-          if (r.data.length) proc.stdin.write(r.data);
+          if (r.data.length && !proc.stdin.write(r.data)) { input.pause(); proc.stdin.once('drain', () => input.resume()); }
           if (r.detach) { detached = true; output.end(); }
         });
         input.on('end', () => { if (!detached) proc.stdin.end(); });
