@@ -134,6 +134,11 @@ function validateHostConfig(hc: HostConfig): void {
   if (policy !== 'on-failure' && hc.RestartPolicy.MaximumRetryCount > 0) throw new InvalidParameter(`maximum retry count cannot be used with restart policy '${policy}'`);
   if (hc.AutoRemove && policy !== 'no' && policy !== '') throw new InvalidParameter("can't create 'AutoRemove' container with restart policy");
   validateLogConfig(hc.LogConfig.Type, hc.LogConfig.Config);
+  // ValidateTmpfsMountDestination at create.
+  for (const dest of Object.keys((hc.Tmpfs as Record<string, string> | null | undefined) ?? {})) {
+    if (dest === '/') throw new InvalidParameter("invalid specification: destination can't be '/'");
+    if (!dest.startsWith('/')) throw new InvalidParameter(`invalid mount path: '${dest}' mount path must be absolute`);
+  }
   validateCaps('CapAdd', hc.CapAdd);
   validateCaps('CapDrop', hc.CapDrop);
 }

@@ -133,8 +133,20 @@ export function parseApiMount(m: ApiMount): MountPoint {
 }
 
 /** The OCI options of a --tmpfs / tmpfs mount: dockerd's defaults (noexec, nosuid, nodev) plus the user's. */
+/** pkg/mount's option flags: anything else in a tmpfs option list must be one of TMPFS_DATA. */
+const MOUNT_FLAGS = new Set(['defaults', 'ro', 'rw', 'suid', 'nosuid', 'dev', 'nodev', 'exec', 'noexec', 'sync', 'async', 'dirsync',
+  'remount', 'mand', 'nomand', 'atime', 'noatime', 'diratime', 'nodiratime', 'bind', 'rbind', 'unbindable', 'runbindable', 'private',
+  'rprivate', 'shared', 'rshared', 'slave', 'rslave', 'relatime', 'norelatime', 'strictatime', 'nostrictatime']);
+const TMPFS_DATA = new Set(['size', 'mode', 'uid', 'gid', 'nr_inodes', 'nr_blocks', 'mpol']);
+
 export function tmpfsOptions(data: string, rw: boolean): string[] {
   const given = data.split(',').filter(Boolean);
+  // mount.ParseTmpfsOptions, at start: `invalid tmpfs option ["bogus"]` (Go's %q of the split option).
+  for (const o of given) {
+    if (MOUNT_FLAGS.has(o)) continue;
+    const kv = o.split(/=(.*)/s).slice(0, o.includes('=') ? 2 : 1);
+    if (!TMPFS_DATA.has(kv[0]!)) throw new InvalidParameter(`invalid tmpfs option [${kv.map((x) => JSON.stringify(x)).join(' ')}]`);
+  }
   const out = ['noexec', 'nosuid', 'nodev'];
   for (const o of given) {
     const flip: Record<string, string> = { exec: 'noexec', suid: 'nosuid', dev: 'nodev' };

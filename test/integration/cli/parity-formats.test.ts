@@ -104,3 +104,12 @@ test('create refuses an unknown capability or stop signal (a 400, before anythin
   ok(d.wharf(['run', '--name', 'fmt-nolog', '--log-driver', 'none', 'busybox', 'echo', 'hi']));
   assert.equal(same(['logs', 'fmt-nolog']), 'exit 1\nError response from daemon: configured logging driver does not support reading\n');
 });
+
+test('--tmpfs: a relative or root destination is refused at create, an unknown option at start', { skip }, () => {
+  assert.equal(same(['create', '--tmpfs', 'relative', 'busybox']), "exit 1\nError response from daemon: invalid mount path: 'relative' mount path must be absolute\n");
+  assert.equal(same(['create', '--tmpfs', '/', 'busybox']), "exit 1\nError response from daemon: invalid specification: destination can't be '/'\n");
+  const r = d.wharf(['run', '--rm', '--tmpfs', '/x:bogusopt,size=1m', 'busybox', 'true']);
+  assert.equal(r.stderr, 'wharf: Error response from daemon: invalid tmpfs option ["bogusopt"].\n');
+  assert.equal(r.code, 125);
+  assert.equal(ok(d.wharf(['run', '--rm', '--tmpfs', '/x:size=1m,mode=1777', 'busybox', 'stat', '-c', '%a', '/x'])), '1777\n');
+});
