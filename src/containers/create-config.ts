@@ -125,6 +125,8 @@ export function netModeWarnings(hc: HostConfig): string[] {
 /** The checks dockerd makes before creating anything (daemon/container.go verifyContainerSettings). */
 function validateHostConfig(hc: HostConfig): void {
   if (hc.Memory > 0 && hc.Memory < 6 * 1024 * 1024) throw new InvalidParameter('Minimum memory limit allowed is 6MB');
+  if (hc.Memory > 0 && hc.MemorySwap > 0 && hc.MemorySwap < hc.Memory) throw new InvalidParameter('Minimum memoryswap limit should be larger than memory limit, see usage');
+  if (hc.Memory === 0 && hc.MemorySwap > 0) throw new InvalidParameter('You should always set the Memory limit when using Memoryswap limit, see usage');
   // sysinfo.NumCPU: the CPUs this process may run on (sched_getaffinity), as availableParallelism counts them.
   const ncpu = availableParallelism();
   if (hc.NanoCpus < 0 || hc.NanoCpus > ncpu * 1e9) throw new InvalidParameter(`Range of CPUs is from 0.01 to ${ncpu}.00, as there are only ${ncpu} CPUs available`);

@@ -113,3 +113,8 @@ test('--tmpfs: a relative or root destination is refused at create, an unknown o
   assert.equal(r.code, 125);
   assert.equal(ok(d.wharf(['run', '--rm', '--tmpfs', '/x:size=1m,mode=1777', 'busybox', 'stat', '-c', '%a', '/x'])), '1777\n');
 });
+
+test('--memory-swap below --memory, or without it, is refused at create', { skip }, () => {
+  assert.equal(same(['create', '--memory', '64m', '--memory-swap', '32m', 'busybox']), 'exit 1\nError response from daemon: Minimum memoryswap limit should be larger than memory limit, see usage\n');
+  assert.equal(same(['create', '--memory-swap', '32m', 'busybox']), 'exit 1\nError response from daemon: You should always set the Memory limit when using Memoryswap limit, see usage\n');
+});
