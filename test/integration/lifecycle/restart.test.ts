@@ -56,8 +56,9 @@ test('always: back-off doubles from 100 ms, restarting state in ps and inspect, 
   const gaps: number[] = [];
   for (let i = 1; i < events.length; i++) if (events[i - 1]!.Action === 'die' && events[i]!.Action === 'start') gaps.push((events[i]!.timeNano - events[i - 1]!.timeNano) / 1e6);
   assert.ok(gaps.length >= 3, `gaps ${gaps}`);
+  // (The lower bounds are what proves the doubling: each gap is the back-off plus a start, and under load
+  // one start can take longer than the next back-off, so comparing gaps with each other was a flake.)
   [100, 200, 400].forEach((min, i) => assert.ok(gaps[i]! >= min * 0.95, `back-off ${i}: ${gaps[i]} ms < ${min} ms (${gaps})`));
-  assert.ok(gaps[2]! > gaps[0]!, `back-off grows (${gaps})`);
   const ps = ok(d.wharf(['ps', '--filter', 'name=rs-always', '--format', '{{.Status}}'])).trim();
   assert.match(ps, /^(Restarting \(5\) .+ ago|Up .+)$/);
   ok(d.wharf(['stop', 'rs-always']));
