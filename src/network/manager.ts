@@ -141,8 +141,6 @@ export class NetworkManager {
     await this.proxies.sync(held);
   }
 
-  // ---- lookups ------------------------------------------------------------------------------------------
-
   list(): NetworkRecord[] { return this.state.networks; }
 
   /** By full name, full ID, then unique ID prefix (Docker's order). */
