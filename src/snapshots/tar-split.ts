@@ -73,15 +73,11 @@ export class TarSplitWriter {
     // Bytes already kept raw (the hold limit) stay raw: the record is correct either way.
     if (start === undefined || size <= 0 || start < this.pos || (this.refs.length && start < this.refs[this.refs.length - 1]!.end)) return;
     const rel = relative(this.layerDir, absPath);
-    let idx = this.byPath.get(rel);
-    if (idx === undefined) {
-      idx = this.paths.push(rel) - 1;
-      this.byPath.set(rel, idx);
-      for (let d = parentOf(rel); d; d = parentOf(d)) this.dirs.set(d, (this.dirs.get(d) ?? 0) + 1);
-    } else {
-      // The same path written again: the unpacker displaced the old file first (a new index for the new one).
-      throw new Error(`tar-split: ${rel} was not displaced`);
-    }
+    // A path written again was displaced first (displace() forgot it): a second live reference is a bug.
+    if (this.byPath.has(rel)) throw new Error(`tar-split: ${rel} was not displaced`);
+    const idx = this.paths.push(rel) - 1;
+    this.byPath.set(rel, idx);
+    for (let d = parentOf(rel); d; d = parentOf(d)) this.dirs.set(d, (this.dirs.get(d) ?? 0) + 1);
     this.refs.push({ start, end: start + size, path: idx, emitted: false });
     this.pump();
   }
