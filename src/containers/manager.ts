@@ -385,9 +385,10 @@ export class ContainerManager {
    * Signals the container and logs "kill" under its lock, as dockerd does: the exit's "die" (also logged
    * under the lock) can only follow it, however fast the process dies.
    */
-  private killLogged(rec: ContainerRecord, sig: string): Promise<void> {
+  private killLogged(rec: ContainerRecord, sig: string, opts: { evenIfFailed?: boolean } = {}): Promise<void> {
     return this.locks.run(rec.Id, async () => {
-      await this.deps.runtime.kill(rec.Id, sig);
+      // stop logs the kill even when the process was already gone, as dockerd's stop does.
+      await this.deps.runtime.kill(rec.Id, sig).catch((err: unknown) => { if (!opts.evenIfFailed) throw err; });
       this.emit(rec, 'kill', { signal: String(signalNumber(sig)) });
     });
   }
@@ -401,10 +402,10 @@ export class ContainerManager {
     await this.markManualStop(rec, signal);
     if (rec.State.Status === 'restarting') { await exited; this.emit(rec, 'stop'); return; }
     if (rec.State.Status === 'paused') await this.deps.runtime.resume(rec.Id).catch(() => undefined);
-    if (t !== 0) await this.killLogged(rec, signal).catch(() => undefined);
+    if (t !== 0) await this.killLogged(rec, signal, { evenIfFailed: true });
     const done = t < 0 ? await exited.then(() => true) : await Promise.race([exited.then(() => true), sleep(t * 1000).then(() => false)]);
     if (!done) {
-      await this.killLogged(rec, 'SIGKILL').catch(() => undefined);
+      await this.killLogged(rec, 'SIGKILL', { evenIfFailed: true });
       await exited;
     }
     this.emit(rec, 'stop');

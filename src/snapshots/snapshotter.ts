@@ -99,7 +99,7 @@ export class Snapshotter {
       if (have) {
         // The same tar unpacked the same way: a layer kept without its tar (a container still used it when its
         // image went) takes the staged record, whose references hold for either copy.
-        await adoptTarSplit(staged.dir, layout.layerDir(this.dataRoot, hexOf(id))).catch(() => undefined);
+        await adoptTarSplit(staged.dir, layout.layerDir(this.dataRoot, hexOf(id))).catch((err: Error) => warn('snapshots', `layer ${id}: keeping its tar-split record failed: ${err.message}`));
         await this.discardStaged(staged);
         return have;
       }
